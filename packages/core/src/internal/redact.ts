@@ -1,0 +1,37 @@
+import { Redacted } from "effect"
+
+const sensitiveKey = /token|secret|password|assertion|code|key|credential/i
+const sensitivePair =
+  /((?:access_token|refresh_token|id_token|token|client_secret|secret|password|code|assertion)["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi
+
+/** Replaces every occurrence of each secret in `text` with `<redacted>`. */
+export const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted<string>>): string => {
+  let out = text
+  for (const secret of secrets) {
+    const value = Redacted.value(secret)
+    if (value.length > 0) out = out.split(value).join("<redacted>")
+  }
+  return out
+}
+
+const redactJson = (value: unknown, depth = 0): unknown => {
+  if (depth > 5 || value === null || typeof value !== "object") return value
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = sensitiveKey.test(k) && typeof v !== "object" ? "<redacted>" : redactJson(v, depth + 1)
+  }
+  return out
+}
+
+const limit = 200
+
+const truncate = (text: string): string => (text.length > limit ? text.slice(0, limit) + "…" : text)
+
+/** A short excerpt of a JSON body with the values of credential-like members redacted. */
+export const excerptJson = (json: unknown, secrets: ReadonlyArray<Redacted.Redacted<string>>): string =>
+  truncate(scrub(JSON.stringify(redactJson(json)) ?? "", secrets))
+
+/** A short excerpt of a text body with `name=value` credential pairs and known secrets redacted. */
+export const excerptText = (text: string, secrets: ReadonlyArray<Redacted.Redacted<string>>): string =>
+  truncate(scrub(text, secrets).replace(sensitivePair, "$1<redacted>").replace(/\s+/g, " ").trim())

@@ -1,0 +1,225 @@
+import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { Clock, Duration, Effect, Either, Option, ParseResult, Redacted, Schema } from "effect"
+import * as AccessToken from "../AccessToken.js"
+import * as ClientAuthentication from "../ClientAuthentication.js"
+import type { TokenEndpoint } from "../TokenEndpoint.js"
+import { validateUrl } from "../TokenEndpoint.js"
+import {
+  OAuthError,
+  RateLimitedError,
+  type TokenError,
+  TokenRequestError,
+  TokenResponseError
+} from "../TokenError.js"
+import { ErrorResponse, knownFields, TokenResponse } from "../TokenResponse.js"
+import { excerptJson, excerptText, scrub } from "./redact.js"
+
+/** A request parameter; secret values stay `Redacted` until the body is encoded. */
+export type Param = readonly [name: string, value: string | Redacted.Redacted<string>]
+
+export interface TokenRequest {
+  readonly grantType: string
+  readonly params: ReadonlyArray<Param>
+  /** Scopes asked for, used as the granted scopes when the response omits `scope`. */
+  readonly requestedScopes: ReadonlyArray<string>
+  /** Kept on the new token when the response carries no refresh token (refresh_token grant). */
+  readonly previousRefreshToken: Option.Option<Redacted.Redacted<string>>
+}
+
+const reveal = (value: string | Redacted.Redacted<string>): string =>
+  typeof value === "string" ? value : Redacted.value(value)
+
+const secretsOf = (endpoint: TokenEndpoint, request: TokenRequest): ReadonlyArray<Redacted.Redacted<string>> => [
+  ...ClientAuthentication.secret(endpoint.clientAuthentication),
+  ...request.params.flatMap(([, v]) => (typeof v === "string" ? [] : [v]))
+]
+
+const buildRequest = (endpoint: TokenEndpoint, url: URL, request: TokenRequest): HttpClientRequest.HttpClientRequest => {
+  const auth = endpoint.clientAuthentication
+  const params: Array<readonly [string, string]> = [["grant_type", request.grantType]]
+  for (const [name, value] of request.params) params.push([name, reveal(value)])
+  let headers: Record<string, string> = { accept: "application/json", ...endpoint.headers }
+  switch (auth._tag) {
+    case "client_secret_basic":
+      headers = { ...headers, authorization: Redacted.value(ClientAuthentication.basicAuthorization(auth.clientId, auth.clientSecret)) }
+      break
+    case "client_secret_post":
+      params.push(["client_id", auth.clientId], ["client_secret", Redacted.value(auth.clientSecret)])
+      break
+    case "none":
+      params.push(["client_id", auth.clientId])
+      break
+  }
+  const base = HttpClientRequest.post(url).pipe(HttpClientRequest.setHeaders(headers))
+  if (endpoint.bodyEncoding === "json") {
+    const body: Record<string, string | Array<string>> = {}
+    for (const [name, value] of params) {
+      const existing = body[name]
+      body[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
+    }
+    return HttpClientRequest.bodyUnsafeJson(base, body)
+  }
+  return HttpClientRequest.bodyUrlParams(base, params)
+}
+
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export const parseRetryAfter = (header: string | undefined, now: number): Option.Option<Duration.Duration> => {
+  if (header === undefined) return Option.none()
+  const trimmed = header.trim()
+  if (/^\d+$/.test(trimmed)) return Option.some(Duration.seconds(Number(trimmed)))
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? Option.none() : Option.some(Duration.millis(Math.max(0, date - now)))
+}
+
+const invalidFields = (error: ParseResult.ParseError): string => {
+  const paths = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
+    issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")
+  )
+  return `invalid or missing member(s): ${[...new Set(paths)].join(", ")}`
+}
+
+const decodeToken = Schema.decodeUnknownEither(TokenResponse)
+const decodeError = Schema.decodeUnknownEither(ErrorResponse)
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const toAccessToken = (body: TokenResponse, request: TokenRequest, sentAt: number): AccessToken.AccessToken => {
+  const extra: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(body)) if (!knownFields.has(k)) extra[k] = v
+  const scopes = body.scope === undefined
+    ? request.requestedScopes
+    : body.scope.split(" ").filter((s) => s.length > 0)
+  return new AccessToken.AccessToken({
+    value: Redacted.make(body.access_token),
+    tokenType: body.token_type.toLowerCase() === "bearer" ? "Bearer" : body.token_type,
+    scopes,
+    issuedAt: sentAt,
+    expiresAt: body.expires_in === undefined ? Option.none() : Option.some(sentAt + body.expires_in * 1000),
+    refreshToken: body.refresh_token === undefined
+      ? request.previousRefreshToken
+      : Option.some(Redacted.make(body.refresh_token)),
+    idToken: body.id_token === undefined ? Option.none() : Option.some(Redacted.make(body.id_token)),
+    extra
+  })
+}
+
+const processResponse = (
+  url: string,
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+  request: TokenRequest,
+  secrets: ReadonlyArray<Redacted.Redacted<string>>,
+  sentAt: number,
+  now: number
+): Either.Either<AccessToken.AccessToken, TokenError> => {
+  const status = response.status
+  if (status === 429) {
+    return Either.left(
+      new RateLimitedError({ url, status, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
+    )
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    const excerpt = excerptText(text, secrets)
+    return Either.left(
+      status >= 200 && status < 300
+        ? new TokenResponseError({ reason: "NotJson", url, status, detail: "the body is not JSON", excerpt })
+        : new TokenResponseError({ reason: "Status", url, status, detail: "error status without an OAuth error body", excerpt })
+    )
+  }
+  if (isRecord(json) && "error" in json) {
+    return Either.match(decodeError(json), {
+      onLeft: (e) =>
+        Either.left(
+          new TokenResponseError({ reason: "InvalidBody", url, status, detail: invalidFields(e), excerpt: excerptJson(json, secrets) })
+        ),
+      onRight: (body) =>
+        Either.left(
+          new OAuthError({
+            url,
+            status,
+            error: scrub(body.error, secrets),
+            errorDescription: Option.map(Option.fromNullable(body.error_description), (d) => scrub(d, secrets)),
+            errorUri: Option.fromNullable(body.error_uri)
+          })
+        )
+    })
+  }
+  if (status < 200 || status >= 300) {
+    return Either.left(
+      new TokenResponseError({
+        reason: "Status",
+        url,
+        status,
+        detail: "error status without an OAuth error body",
+        excerpt: excerptJson(json, secrets)
+      })
+    )
+  }
+  return Either.match(decodeToken(json), {
+    onLeft: (e) =>
+      Either.left(
+        new TokenResponseError({ reason: "InvalidBody", url, status, detail: invalidFields(e), excerpt: excerptJson(json, secrets) })
+      ),
+    onRight: (body) => Either.right(toAccessToken(body, request, sentAt))
+  })
+}
+
+/**
+ * Sends one token request and turns the answer into an AccessToken or a typed error. The expiry
+ * is measured from the moment the request is sent.
+ */
+export const requestToken = (
+  endpoint: TokenEndpoint,
+  request: TokenRequest
+): Effect.Effect<AccessToken.AccessToken, TokenError, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const url = yield* validateUrl(endpoint.url)
+    const client = yield* HttpClient.HttpClient
+    const secrets = secretsOf(endpoint, request)
+    const httpRequest = buildRequest(endpoint, url, request)
+    const sentAt = yield* Clock.currentTimeMillis
+    const exchange = client.execute(httpRequest).pipe(
+      Effect.flatMap((response) => Effect.map(response.text, (text) => [response, text] as const)),
+      Effect.scoped
+    )
+    const [response, text] = yield* exchange.pipe(
+      Effect.timeoutFail({
+        duration: endpoint.timeout,
+        onTimeout: () =>
+          new TokenRequestError({
+            reason: "Timeout",
+            url: endpoint.url,
+            detail: `no response within ${Duration.format(endpoint.timeout)}`
+          })
+      }),
+      Effect.catchTags({
+        RequestError: (e) =>
+          Effect.fail(new TokenRequestError({ reason: "Transport", url: endpoint.url, detail: scrub(e.description ?? e.reason, secrets) })),
+        ResponseError: (e) =>
+          Effect.fail(new TokenRequestError({ reason: "Transport", url: endpoint.url, detail: scrub(e.description ?? e.reason, secrets) }))
+      })
+    )
+    const now = yield* Clock.currentTimeMillis
+    return yield* processResponse(endpoint.url, response, text, request, secrets, sentAt, now)
+  }).pipe(
+    Effect.tapBoth({
+      onFailure: (e) =>
+        Effect.annotateCurrentSpan({
+          "oauth.outcome": "failure",
+          "oauth.error": e._tag === "OAuthError" ? e.error : e._tag
+        }),
+      onSuccess: () => Effect.annotateCurrentSpan("oauth.outcome", "success")
+    }),
+    Effect.withSpan("auth-pipeline.token_request", {
+      kind: "client",
+      attributes: {
+        "oauth.grant_type": request.grantType,
+        "oauth.token_endpoint": endpoint.url,
+        "oauth.client_id": endpoint.clientAuthentication.clientId,
+        "oauth.client_auth_method": endpoint.clientAuthentication._tag
+      }
+    })
+  )

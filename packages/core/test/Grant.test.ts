@@ -1,0 +1,180 @@
+import { describe, expect, it } from "@effect/vitest"
+import { HttpClient } from "@effect/platform"
+import { Duration, Effect, Fiber, Option, Redacted, TestClock } from "effect"
+import * as ClientAuthentication from "../src/ClientAuthentication.js"
+import * as Grant from "../src/Grant.js"
+import * as TokenEndpoint from "../src/TokenEndpoint.js"
+import { _fakeHttp, _tokenBody, type Reply } from "./_fakeHttp.js"
+
+const url = "https://auth.example.com/oauth/token"
+const secret = Redacted.make("s3cr:t+/=%&! é")
+
+const basic = TokenEndpoint.make({ url, clientAuthentication: ClientAuthentication.clientSecretBasic("client 1", secret) })
+const post = TokenEndpoint.make({ url, clientAuthentication: ClientAuthentication.clientSecretPost("client 1", secret) })
+const json = TokenEndpoint.make({
+  url,
+  clientAuthentication: ClientAuthentication.clientSecretPost("client 1", secret),
+  bodyEncoding: "json"
+})
+
+const replying = (reply: Reply) => _fakeHttp(() => Effect.succeed(reply))
+
+const form = (body: string) => [...new URLSearchParams(body).entries()]
+
+describe("Grant.clientCredentials wire format", () => {
+  it.effect("client_secret_basic: Basic header, grant_type only in the body", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* replying({ json: _tokenBody() })
+      yield* Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      const [req] = yield* requests
+      expect(req!.method).toBe("POST")
+      expect(req!.url).toBe(url)
+      expect(req!.headers["content-type"]).toBe("application/x-www-form-urlencoded")
+      expect(req!.headers["accept"]).toBe("application/json")
+      expect(req!.headers["authorization"]).toBe(
+        "Basic " + Buffer.from("client+1:s3cr%3At%2B%2F%3D%25%26%21+%C3%A9").toString("base64")
+      )
+      expect(req!.body).toBe("grant_type=client_credentials")
+    }))
+
+  it.effect("client_secret_post: id and secret form-encoded in the body, no Authorization", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* replying({ json: _tokenBody() })
+      yield* Grant.clientCredentials(post, { scope: ["read", "write"] }).pipe(
+        Effect.provideService(HttpClient.HttpClient, client)
+      )
+      const [req] = yield* requests
+      expect(req!.headers["authorization"]).toBeUndefined()
+      expect(req!.body).toBe(
+        "grant_type=client_credentials&scope=read+write&client_id=client+1&client_secret=s3cr%3At%2B%2F%3D%25%26%21+%C3%A9"
+      )
+      expect(form(req!.body)).toContainEqual(["client_secret", "s3cr:t+/=%&! é"])
+    }))
+
+  it.effect("JSON body: every parameter as a JSON member with application/json", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* replying({ json: _tokenBody() })
+      yield* Grant.clientCredentials(json, { audience: "https://api.autopay.io" }).pipe(
+        Effect.provideService(HttpClient.HttpClient, client)
+      )
+      const [req] = yield* requests
+      expect(req!.headers["content-type"]).toBe("application/json")
+      expect(JSON.parse(req!.body)).toEqual({
+        grant_type: "client_credentials",
+        audience: "https://api.autopay.io",
+        client_id: "client 1",
+        client_secret: "s3cr:t+/=%&! é"
+      })
+    }))
+
+  it.effect("sends scope, audience and resource only when set: never an empty scope=", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* replying({ json: _tokenBody() })
+      const run = (options?: Grant.RequestOptions) =>
+        Grant.clientCredentials(basic, options).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      yield* run()
+      yield* run({ scope: [], audience: "", resource: [], extra: { foo: "" } })
+      yield* run({ scope: ["", "a"], resource: ["https://r1", "https://r2"], extra: { foo: "bar" } })
+      const bodies = (yield* requests).map((r) => r.body)
+      expect(bodies[0]).toBe("grant_type=client_credentials")
+      expect(bodies[1]).toBe("grant_type=client_credentials")
+      expect(bodies[2]).toBe("grant_type=client_credentials&scope=a&resource=https%3A%2F%2Fr1&resource=https%3A%2F%2Fr2&foo=bar")
+    }))
+
+  it.effect("refresh_token grant sends the refresh token and keeps it when the response omits one", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* replying({ json: _tokenBody({ access_token: "at-2" }) })
+      const token = yield* Grant.refreshToken(post, Redacted.make("rt-1")).pipe(
+        Effect.provideService(HttpClient.HttpClient, client)
+      )
+      const [req] = yield* requests
+      expect(form(req!.body)).toEqual([
+        ["grant_type", "refresh_token"],
+        ["refresh_token", "rt-1"],
+        ["client_id", "client 1"],
+        ["client_secret", "s3cr:t+/=%&! é"]
+      ])
+      expect(Redacted.value(token.value)).toBe("at-2")
+      expect(Option.map(token.refreshToken, Redacted.value)).toEqual(Option.some("rt-1"))
+    }))
+
+  it.effect("refresh_token grant takes a rotated refresh token", () =>
+    Effect.gen(function*() {
+      const { client } = yield* replying({ json: _tokenBody({ refresh_token: "rt-2" }) })
+      const token = yield* Grant.refreshToken(post, Redacted.make("rt-1")).pipe(
+        Effect.provideService(HttpClient.HttpClient, client)
+      )
+      expect(Option.map(token.refreshToken, Redacted.value)).toEqual(Option.some("rt-2"))
+    }))
+
+  it.effect("authorization_code grant sends code, redirect_uri and the PKCE verifier", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* replying({ json: _tokenBody({ id_token: "h.p.s" }) })
+      const token = yield* Grant.authorizationCode(
+        TokenEndpoint.make({ url, clientAuthentication: ClientAuthentication.none("app") }),
+        { code: Redacted.make("code-1"), redirectUri: "com.example.app://cb", codeVerifier: Redacted.make("v".repeat(43)) }
+      ).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      const [req] = yield* requests
+      expect(form(req!.body)).toEqual([
+        ["grant_type", "authorization_code"],
+        ["code", "code-1"],
+        ["redirect_uri", "com.example.app://cb"],
+        ["code_verifier", "v".repeat(43)],
+        ["client_id", "app"]
+      ])
+      expect(Option.map(token.idToken, Redacted.value)).toEqual(Option.some("h.p.s"))
+    }))
+})
+
+describe("Grant token response", () => {
+  it.effect("expiresAt is measured from the moment the request was SENT", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_000_000)
+      const { client } = yield* _fakeHttp(() => Effect.as(Effect.sleep("10 seconds"), { json: _tokenBody() }))
+      const fiber = yield* Grant.clientCredentials(basic).pipe(
+        Effect.provideService(HttpClient.HttpClient, client),
+        Effect.fork
+      )
+      yield* TestClock.adjust(Duration.seconds(10))
+      const token = yield* Fiber.join(fiber)
+      expect(token.issuedAt).toBe(1_000_000)
+      expect(token.expiresAt).toEqual(Option.some(1_000_000 + 3_600_000))
+    }))
+
+  it.effect("accepts token_type in any case, expires_in as a numeric string, and keeps unknown fields", () =>
+    Effect.gen(function*() {
+      const { client } = yield* replying({
+        json: {
+          access_token: "at-1",
+          token_type: "bEaReR",
+          expires_in: "3600",
+          refresh_expires_in: 0,
+          "not-before-policy": 0,
+          scope: "profile email"
+        }
+      })
+      const token = yield* Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      expect(token.tokenType).toBe("Bearer")
+      expect(token.expiresAt).toEqual(Option.some(3_600_000))
+      expect(token.scopes).toEqual(["profile", "email"])
+      expect(token.extra).toEqual({ refresh_expires_in: 0, "not-before-policy": 0 })
+    }))
+
+  it.effect("a response without expires_in is representable (no expiry), scopes default to the requested ones", () =>
+    Effect.gen(function*() {
+      const { client } = yield* replying({ json: { access_token: "at-1", token_type: "bearer" } })
+      const token = yield* Grant.clientCredentials(basic, { scope: ["read", "write"] }).pipe(
+        Effect.provideService(HttpClient.HttpClient, client)
+      )
+      expect(token.expiresAt).toEqual(Option.none())
+      expect(token.scopes).toEqual(["read", "write"])
+      expect(token.refreshToken).toEqual(Option.none())
+    }))
+
+  it.effect("keeps a non-Bearer token type as sent", () =>
+    Effect.gen(function*() {
+      const { client } = yield* replying({ json: _tokenBody({ token_type: "DPoP" }) })
+      const token = yield* Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      expect(token.tokenType).toBe("DPoP")
+    }))
+})

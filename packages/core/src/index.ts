@@ -16,3 +16,15 @@ export * as TokenEndpoint from "./TokenEndpoint.js"
 export * as TokenError from "./TokenError.js"
 /** @since 0.1.0 */
 export * as TokenResponse from "./TokenResponse.js"
+/** @since 0.1.0 */
+export * as AuthenticatedClient from "./AuthenticatedClient.js"
+/** @since 0.1.0 */
+export * as CredentialScheme from "./CredentialScheme.js"
+/** @since 0.1.0 */
+export * as Metrics from "./Metrics.js"
+/** @since 0.1.0 */
+export * as RefreshPolicy from "./RefreshPolicy.js"
+/** @since 0.1.0 */
+export * as TokenCache from "./TokenCache.js"
+/** @since 0.1.0 */
+export * as TokenStore from "./TokenStore.js"

@@ -1,0 +1,170 @@
+/**
+ * `HttpClient` middleware that puts a credential on every request and recovers from a 401 once:
+ * it invalidates exactly the token it sent, obtains a new one, re-sends the same request with it,
+ * and surfaces a second rejection as a typed {@link Unauthorized}. Never a loop.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClientResponse } from "@effect/platform"
+import { Headers, HttpClient, HttpClientRequest } from "@effect/platform"
+import { Data, Effect, Layer, Metric, Option, type Redacted } from "effect"
+import type { AccessToken } from "./AccessToken.js"
+import * as CredentialScheme from "./CredentialScheme.js"
+import * as Metrics from "./Metrics.js"
+
+/**
+ * The API rejected the credential: after one retry with a new token, or at once for an API key
+ * (nothing to refresh). Carries no credential.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unauthorized extends Data.TaggedError("Unauthorized")<{
+  readonly method: string
+  /** The request URL without its query string. */
+  readonly url: string
+  readonly status: number
+  /** The `error` of the `WWW-Authenticate` challenge (RFC 6750 §3), when sent. */
+  readonly challengeError: Option.Option<string>
+  /** Whether the request was re-sent with a new token before giving up. */
+  readonly retried: boolean
+}> {
+  /** @since 0.1.0 */
+  override get message(): string {
+    const challenge = Option.match(this.challengeError, { onNone: () => "", onSome: (e) => ` (${e})` })
+    const retried = this.retried ? " after one retry with a new token" : ""
+    return `${this.method} ${this.url} was rejected with HTTP ${this.status}${challenge}${retried}`
+  }
+}
+
+/**
+ * What the middleware needs from a token cache: a token, and compare-and-invalidate.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TokenSource<E, E2 = never> {
+  readonly get: Effect.Effect<AccessToken, E>
+  readonly invalidate: (token: AccessToken) => Effect.Effect<boolean, E2>
+  /** Used to tag the 401-retry metric. */
+  readonly name?: string | undefined
+}
+
+const challengeError = (response: HttpClientResponse.HttpClientResponse): Option.Option<string> => {
+  const header = response.headers["www-authenticate"]
+  if (header === undefined) return Option.none()
+  const match = /error\s*=\s*"?([^",\s]+)"?/i.exec(header)
+  return Option.fromNullable(match?.[1])
+}
+
+/**
+ * Whether a response rejects the credential: HTTP 401, or a `WWW-Authenticate` challenge with
+ * `error="invalid_token"` (RFC 6750 §3.1).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRejected = (response: HttpClientResponse.HttpClientResponse): boolean =>
+  response.status === 401 || Option.contains(challengeError(response), "invalid_token")
+
+const unauthorized = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse,
+  retried: boolean
+) => {
+  const url = request.url.split("?")[0]!.split("#")[0]!
+  return new Unauthorized({ method: request.method, url, status: response.status, challengeError: challengeError(response), retried })
+}
+
+/** Reads and drops a body that will not be returned, so the connection is released. */
+const discard = (response: HttpClientResponse.HttpClientResponse) => Effect.ignore(response.arrayBuffer)
+
+const addName = (name: string) => (names: ReadonlyArray<string | RegExp>) =>
+  names.includes(name) ? names : [...names, name]
+
+const redacting = (name: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.locallyWith(effect, Headers.currentRedactedNames, addName(name))
+
+/**
+ * Adds a header to `Headers.currentRedactedNames` for the whole program the Layer is provided to,
+ * so requests logged or traced anywhere show `<redacted>` for it. `authorization` and `x-api-key`
+ * are redacted by default; the middleware redacts its own header in the spans it causes either way.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerRedactHeader = (header: string): Layer.Layer<never> =>
+  Layer.scopedDiscard(Effect.locallyScopedWith(Headers.currentRedactedNames, addName(header.toLowerCase())))
+
+const hasOwnCredential = (request: HttpClientRequest.HttpClientRequest, name: string) =>
+  request.headers["authorization"] !== undefined || request.headers[name] !== undefined
+
+/**
+ * Wraps a client so each request carries a token from `tokens`, applied with `scheme`
+ * (default Bearer). A request that already has an `Authorization` header (or the scheme's header)
+ * is passed through untouched. On rejection: invalidate the token sent, get a new one, re-send
+ * once; a second rejection fails with {@link Unauthorized}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <E, E2, Err, R>(
+  client: HttpClient.HttpClient.With<Err, R>,
+  tokens: TokenSource<E, E2>,
+  options?: { readonly scheme?: CredentialScheme.CredentialScheme | undefined }
+): HttpClient.HttpClient.With<Err | E | E2 | Unauthorized, R> => {
+  const scheme = options?.scheme ?? CredentialScheme.bearer
+  const name = CredentialScheme.headerName(scheme)
+  const retries = Metric.tagged(Metrics.unauthorizedRetries, "cache", tokens.name ?? "default")
+  const send = (request: HttpClientRequest.HttpClientRequest, token: AccessToken) =>
+    client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, token.value)))
+  const authenticated = (request: HttpClientRequest.HttpClientRequest) =>
+    Effect.gen(function*() {
+      const token = yield* tokens.get
+      const response = yield* send(request, token)
+      if (!isRejected(response)) return response
+      yield* discard(response)
+      yield* tokens.invalidate(token)
+      yield* Metric.increment(retries)
+      const fresh = yield* tokens.get
+      const second = yield* send(request, fresh)
+      if (!isRejected(second)) return second
+      yield* discard(second)
+      return yield* unauthorized(request, second, true)
+    })
+  return HttpClient.makeWith<never, never, Err | E | E2 | Unauthorized, R>(
+    (requestEffect) =>
+      Effect.flatMap(requestEffect, (request) =>
+        hasOwnCredential(request, name) ? client.execute(request) : authenticated(request)).pipe(redacting(name)),
+    Effect.succeed
+  )
+}
+
+/**
+ * Wraps a client so each request carries a fixed API key in `header` (default `X-Api-Key`).
+ * There is nothing to refresh: a rejection fails at once with {@link Unauthorized}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const apiKey = <Err, R>(
+  client: HttpClient.HttpClient.With<Err, R>,
+  options: { readonly key: Redacted.Redacted<string>; readonly header?: string | undefined }
+): HttpClient.HttpClient.With<Err | Unauthorized, R> => {
+  const scheme = CredentialScheme.header(options.header ?? "X-Api-Key")
+  const name = CredentialScheme.headerName(scheme)
+  return HttpClient.makeWith<never, never, Err | Unauthorized, R>(
+    (requestEffect) =>
+      Effect.flatMap(requestEffect, (request) => {
+        if (hasOwnCredential(request, name)) return client.execute(request)
+        return Effect.flatMap(
+          client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, options.key))),
+          (response) =>
+            isRejected(response)
+              ? Effect.zipRight(discard(response), Effect.fail(unauthorized(request, response, false)))
+              : Effect.succeed(response)
+        )
+      }).pipe(redacting(name)),
+    Effect.succeed
+  )
+}

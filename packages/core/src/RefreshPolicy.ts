@@ -1,0 +1,108 @@
+/**
+ * When a cached token stops being served and when it is refreshed ahead of time.
+ *
+ * A token is FRESH while `now < expiresAt - margin`, where
+ * `margin = min(buffer, maxBufferFraction × lifetime)`: the configured buffer, but never more than
+ * a fraction of the token's lifetime, so a 60 s token with a 300 s buffer is still reused for 30 s.
+ * A token without `expires_in` is given `defaultLifetime`. The background refresh fires a little
+ * before the margin is reached: `expiresAt - margin - jitter`, with the jitter drawn from
+ * `[0, min(maxJitter, margin / 2)]`.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Option } from "effect"
+import type { AccessToken } from "./AccessToken.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefreshPolicy {
+  /** How long before expiry a token stops being served (before the cap). Default 60 s. */
+  readonly buffer: Duration.Duration
+  /** The margin never exceeds this fraction of the token's lifetime. Default 0.5. */
+  readonly maxBufferFraction: number
+  /** Lifetime assumed when the server sends no `expires_in`. Default 30 minutes. */
+  readonly defaultLifetime: Duration.Duration
+  /** Upper bound of the random lead of the background refresh. Default 10 s. */
+  readonly maxJitter: Duration.Duration
+}
+
+/**
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaults: RefreshPolicy = {
+  buffer: Duration.seconds(60),
+  maxBufferFraction: 0.5,
+  defaultLifetime: Duration.minutes(30),
+  maxJitter: Duration.seconds(10)
+}
+
+/**
+ * Options accepted wherever a policy is configured; unset fields take {@link defaults}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefreshPolicyInput {
+  readonly buffer?: Duration.DurationInput | undefined
+  readonly maxBufferFraction?: number | undefined
+  readonly defaultLifetime?: Duration.DurationInput | undefined
+  readonly maxJitter?: Duration.DurationInput | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (input: RefreshPolicyInput = {}): RefreshPolicy => {
+  const fraction = input.maxBufferFraction ?? defaults.maxBufferFraction
+  if (!(fraction >= 0 && fraction <= 1)) throw new RangeError("maxBufferFraction must be between 0 and 1")
+  return {
+    buffer: input.buffer === undefined ? defaults.buffer : Duration.decode(input.buffer),
+    maxBufferFraction: fraction,
+    defaultLifetime: input.defaultLifetime === undefined ? defaults.defaultLifetime : Duration.decode(input.defaultLifetime),
+    maxJitter: input.maxJitter === undefined ? defaults.maxJitter : Duration.decode(input.maxJitter)
+  }
+}
+
+/**
+ * When the token truly expires, in epoch milliseconds (the default lifetime when `expires_in` was absent).
+ *
+ * @since 0.1.0
+ * @category timing
+ */
+export const expiresAt = (policy: RefreshPolicy, token: AccessToken): number =>
+  Option.getOrElse(token.expiresAt, () => token.issuedAt + Duration.toMillis(policy.defaultLifetime))
+
+/**
+ * The margin for this token: `min(buffer, maxBufferFraction × lifetime)` in milliseconds.
+ *
+ * @since 0.1.0
+ * @category timing
+ */
+export const marginMillis = (policy: RefreshPolicy, token: AccessToken): number => {
+  const lifetime = Math.max(0, expiresAt(policy, token) - token.issuedAt)
+  return Math.min(Duration.toMillis(policy.buffer), policy.maxBufferFraction * lifetime)
+}
+
+/**
+ * The moment the token stops being served: `expiresAt - margin`.
+ *
+ * @since 0.1.0
+ * @category timing
+ */
+export const staleAt = (policy: RefreshPolicy, token: AccessToken): number =>
+  expiresAt(policy, token) - marginMillis(policy, token)
+
+/**
+ * When the background refresh of this token should run, given a random number in `[0, 1)`.
+ *
+ * @since 0.1.0
+ * @category timing
+ */
+export const refreshAt = (policy: RefreshPolicy, token: AccessToken, random: number): number => {
+  const jitter = Math.min(Duration.toMillis(policy.maxJitter), marginMillis(policy, token) / 2)
+  return Math.max(token.issuedAt, staleAt(policy, token) - Math.floor(random * jitter))
+}

@@ -1,0 +1,146 @@
+/**
+ * A token cache: the current token in a {@link TokenStore} (a `Ref` by default), one token request
+ * per lifetime however many fibers ask (single-flight), a refresh margin, a background refresh
+ * fiber owned by the cache's Scope, compare-and-invalidate, refresh tokens, bounded retries of
+ * transient failures and an optional token budget.
+ *
+ * @since 0.1.0
+ */
+import type { Duration, Effect, Option, Redacted, Scope } from "effect"
+import { Data } from "effect"
+import type { AccessToken } from "./AccessToken.js"
+import * as internal from "./internal/tokenCache.js"
+import type { RefreshPolicyInput } from "./RefreshPolicy.js"
+import type { OAuthError } from "./TokenError.js"
+import type { TokenStore, TokenStoreError } from "./TokenStore.js"
+
+/**
+ * There is no usable token and none can be obtained without the user: no source to acquire one
+ * (`NoToken`), or the refresh token was rejected with `invalid_grant` (`RefreshRejected`, the
+ * refresh token has been cleared). For user tokens this means "login required".
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReauthenticationRequired extends Data.TaggedError("ReauthenticationRequired")<{
+  readonly reason: "NoToken" | "RefreshRejected"
+  /** The cache's name. */
+  readonly cache: string
+  /** The server's answer, for `RefreshRejected`. */
+  readonly oauthError?: OAuthError | undefined
+}> {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return this.reason === "NoToken"
+      ? `Re-authentication required (${this.cache}): there is no token and no way to acquire one`
+      : `Re-authentication required (${this.cache}): the refresh token was rejected (${this.oauthError?.error ?? "invalid_grant"})`
+  }
+}
+
+/**
+ * The token budget guard refused to send another token request: `limit` requests were already
+ * made in the last `window`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TokenBudgetExceeded extends Data.TaggedError("TokenBudgetExceeded")<{
+  readonly cache: string
+  readonly limit: number
+  readonly window: Duration.Duration
+  /** Epoch milliseconds at which the next request would be allowed. */
+  readonly retryAt: number
+}> {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `Token budget exceeded (${this.cache}): ${this.limit} token requests already made in the window; next allowed at ${
+      new Date(this.retryAt).toISOString()
+    }`
+  }
+}
+
+/**
+ * Retries of transient token endpoint failures (network, 5xx, 429): `maxRetries` more attempts,
+ * exponential backoff from `baseDelay` doubling up to `maxDelay`, and a 429's `Retry-After`
+ * honoured when it is at most `maxRetryAfter` (beyond that the error is returned at once).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryOptions {
+  readonly maxRetries?: number | undefined
+  readonly baseDelay?: Duration.DurationInput | undefined
+  readonly maxDelay?: Duration.DurationInput | undefined
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options<E, R> {
+  /** A name for spans, metrics and errors (e.g. the provider). Default `"default"`. */
+  readonly name?: string | undefined
+  /** Obtains a token from scratch (e.g. a client_credentials grant). */
+  readonly acquire?: Effect.Effect<AccessToken, E, R> | undefined
+  /** Exchanges a refresh token for a new token (the refresh_token grant). */
+  readonly refresh?: ((refreshToken: Redacted.Redacted<string>) => Effect.Effect<AccessToken, E, R>) | undefined
+  /** Where the current token lives. Default: in memory. */
+  readonly store?: TokenStore | undefined
+  /** Margin, default lifetime and jitter; see `RefreshPolicy`. */
+  readonly policy?: RefreshPolicyInput | undefined
+  /** Refresh in the background before the margin is reached. Default `true`. */
+  readonly backgroundRefresh?: boolean | undefined
+  /** Retries of transient failures. Defaults: 3 retries, 250 ms doubling to 10 s, Retry-After up to 60 s. */
+  readonly retry?: RetryOptions | undefined
+  /** At most `maxRequests` token requests per `window`; beyond it `TokenBudgetExceeded`. Off by default. */
+  readonly budget?: { readonly maxRequests: number; readonly window: Duration.DurationInput } | undefined
+  /** Which failures of the source are transient. Default: `TokenError.isTransient` for token errors. */
+  readonly isTransient?: ((error: E) => boolean) | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TokenCacheError<E> = E | ReauthenticationRequired | TokenBudgetExceeded | TokenStoreError
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface TokenCache<E> {
+  /** The cache's name. */
+  readonly name: string
+  /**
+   * A usable token: the cached one while fresh, else the result of the one fetch in flight. With
+   * background refresh on, a token past its margin but not yet expired is still served while the
+   * background fiber refreshes it. A failure is delivered to the callers of that fetch and is not
+   * cached.
+   */
+  readonly get: Effect.Effect<AccessToken, TokenCacheError<E>>
+  /** Fetches a new token now, even if the current one is fresh (joins a fetch in flight). */
+  readonly refresh: Effect.Effect<AccessToken, TokenCacheError<E>>
+  /**
+   * Marks `token` as unusable, only if it is still the current one (compare-and-invalidate); its
+   * refresh token is kept for the next fetch. Tells whether it was current.
+   */
+  readonly invalidate: (token: AccessToken) => Effect.Effect<boolean, TokenStoreError>
+  /** Puts a token in the cache (e.g. one obtained by a login) and schedules its refresh. */
+  readonly set: (token: AccessToken) => Effect.Effect<void, TokenStoreError>
+  /** Drops the current token and its refresh token (e.g. logout). */
+  readonly clear: Effect.Effect<void, TokenStoreError>
+  /** The current token as stored, fresh or not, without fetching. */
+  readonly current: Effect.Effect<Option.Option<AccessToken>, TokenStoreError>
+}
+
+/**
+ * Builds a token cache whose background refresh fiber and fetches live in the current Scope:
+ * closing the scope stops them.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: <E = never, R = never>(
+  options: Options<E, R>
+) => Effect.Effect<TokenCache<E>, never, R | Scope.Scope> = internal.make

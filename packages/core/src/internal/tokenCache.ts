@@ -1,0 +1,236 @@
+import type { Scope } from "effect"
+import { Cause, Clock, Deferred, Duration, Effect, Either, Exit, FiberHandle, Metric, Option, Random, Ref } from "effect"
+import { AccessToken } from "../AccessToken.js"
+import * as Metrics from "../Metrics.js"
+import * as RefreshPolicy from "../RefreshPolicy.js"
+import type { Options, TokenCache, TokenCacheError } from "../TokenCache.js"
+import { ReauthenticationRequired, TokenBudgetExceeded } from "../TokenCache.js"
+import * as TokenError from "../TokenError.js"
+import * as TokenStore from "../TokenStore.js"
+
+type Trigger = "foreground" | "background" | "forced"
+
+const tokenErrorTags: ReadonlySet<string> = new Set(["OAuthError", "TokenRequestError", "TokenResponseError", "RateLimitedError"])
+
+const isTokenError = (u: unknown): u is TokenError.TokenError =>
+  typeof u === "object" && u !== null && "_tag" in u && tokenErrorTags.has(u._tag as string)
+
+const isInvalidGrant = (u: unknown): u is TokenError.OAuthError =>
+  isTokenError(u) && u._tag === "OAuthError" && u.error === "invalid_grant"
+
+const errorTag = (u: unknown): string =>
+  typeof u === "object" && u !== null && "_tag" in u && typeof u._tag === "string" ? u._tag : "unknown"
+
+const errorMessage = (u: unknown): string => (u instanceof Error ? u.message : errorTag(u))
+
+/** A copy of the token that expired at `now`: unusable, but its refresh token is kept. */
+const expired = (token: AccessToken, now: number): AccessToken =>
+  new AccessToken({ ...token, expiresAt: Option.some(Math.min(now, Option.getOrElse(token.expiresAt, () => now))) })
+
+/** Keeps the refresh token used when the new token carries none. */
+const keepRefreshToken = (token: AccessToken, previous: AccessToken): AccessToken =>
+  Option.isNone(token.refreshToken) && Option.isSome(previous.refreshToken)
+    ? new AccessToken({ ...token, refreshToken: previous.refreshToken })
+    : token
+
+export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>, never, R | Scope.Scope> =>
+  Effect.gen(function*() {
+    if (options.acquire === undefined && options.refresh === undefined) {
+      return yield* Effect.dieMessage("TokenCache.make needs `acquire`, `refresh` or both")
+    }
+    const name = options.name ?? "default"
+    const policy = RefreshPolicy.make(options.policy)
+    const store = options.store ?? (yield* TokenStore.inMemory())
+    const background = options.backgroundRefresh ?? true
+    const maxRetries = options.retry?.maxRetries ?? 3
+    const baseDelay = Duration.toMillis(options.retry?.baseDelay ?? "250 millis")
+    const maxDelay = Duration.toMillis(options.retry?.maxDelay ?? "10 seconds")
+    const maxRetryAfter = Duration.toMillis(options.retry?.maxRetryAfter ?? "60 seconds")
+    const isTransient = options.isTransient ?? ((e: E) => isTokenError(e) && TokenError.isTransient(e))
+    const scope = yield* Effect.scope
+    const context = yield* Effect.context<R>()
+    const acquire = options.acquire === undefined ? undefined : Effect.provide(options.acquire, context)
+    const refreshWith = options.refresh
+    type Flight = Deferred.Deferred<AccessToken, TokenCacheError<E>>
+    const inflight = yield* Ref.make(Option.none<Flight>())
+    const refresher = yield* FiberHandle.make<void, never>()
+    const budgetLog = yield* Ref.make<ReadonlyArray<number>>([])
+
+    const hits = Metric.tagged(Metrics.cacheHits, "cache", name)
+    const requestsOk = Metric.tagged(Metric.tagged(Metrics.tokenRequests, "cache", name), "outcome", "success")
+    const requestsFailed = Metric.tagged(Metric.tagged(Metrics.tokenRequests, "cache", name), "outcome", "failure")
+    const bgRefreshes = Metric.tagged(Metrics.backgroundRefreshes, "cache", name)
+    const failures = Metric.tagged(Metrics.failures, "cache", name)
+
+    const checkBudget: Effect.Effect<void, TokenBudgetExceeded> = options.budget === undefined
+      ? Effect.void
+      : (() => {
+        const limit = options.budget.maxRequests
+        const window = Duration.decode(options.budget.window)
+        const windowMillis = Duration.toMillis(window)
+        return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.flatMap(
+            Ref.modify(budgetLog, (log): [Option.Option<number>, ReadonlyArray<number>] => {
+              const recent = log.filter((t) => t > now - windowMillis)
+              return recent.length >= limit
+                ? [Option.some(recent[0]! + windowMillis), recent]
+                : [Option.none(), [...recent, now]]
+            }),
+            Option.match({
+              onNone: () => Effect.void,
+              onSome: (retryAt) => Effect.fail(new TokenBudgetExceeded({ cache: name, limit, window, retryAt }))
+            })
+          ))
+      })()
+
+    const backoff = (attempt: number, base: number, max: number) =>
+      Effect.map(Random.nextRange(0.8, 1.2), (r) => Math.min(max, base * 2 ** attempt) * r)
+
+    /** Sends token requests through the budget guard, retrying transient failures with backoff. */
+    const attempts = (source: Effect.Effect<AccessToken, E>): Effect.Effect<AccessToken, E | TokenBudgetExceeded> => {
+      const loop = (attempt: number): Effect.Effect<AccessToken, E | TokenBudgetExceeded> =>
+        checkBudget.pipe(
+          Effect.zipRight(
+            source.pipe(
+              Effect.tapBoth({ onFailure: () => Metric.increment(requestsFailed), onSuccess: () => Metric.increment(requestsOk) })
+            )
+          ),
+          Effect.catchAll((error) => {
+            if (error instanceof TokenBudgetExceeded || attempt >= maxRetries || !isTransient(error as E)) {
+              return Effect.fail(error)
+            }
+            const retryAfter = isTokenError(error)
+              ? Option.map(TokenError.retryAfter(error), Duration.toMillis)
+              : Option.none()
+            if (Option.isSome(retryAfter) && retryAfter.value > maxRetryAfter) return Effect.fail(error)
+            return backoff(attempt, baseDelay, maxDelay).pipe(
+              Effect.flatMap((delay) => Effect.sleep(Duration.millis(Math.max(delay, Option.getOrElse(retryAfter, () => 0))))),
+              Effect.zipRight(loop(attempt + 1))
+            )
+          })
+        )
+      return loop(0)
+    }
+
+    const save = (token: AccessToken) =>
+      store.set(Option.some(token)).pipe(Effect.zipRight(schedule(token)), Effect.as(token))
+
+    /** One fetch: the refresh_token grant when there is a refresh token, else `acquire`. */
+    const doFetch = (trigger: Trigger): Effect.Effect<AccessToken, TokenCacheError<E>> =>
+      Effect.gen(function*() {
+        const current = yield* store.get
+        const refreshable = Option.filter(current, (t) => Option.isSome(t.refreshToken))
+        if (refreshWith !== undefined && Option.isSome(refreshable)) {
+          const previous = refreshable.value
+          const refreshToken = Option.getOrThrow(previous.refreshToken)
+          yield* Effect.annotateCurrentSpan("oauth.grant_type", "refresh_token")
+          const result = yield* Effect.either(attempts(Effect.provide(refreshWith(refreshToken), context)))
+          if (Either.isRight(result)) return yield* save(keepRefreshToken(result.right, previous))
+          if (!isInvalidGrant(result.left)) return yield* Effect.fail(result.left)
+          // The refresh token is dead: clear it, so no one uses it again.
+          yield* store.compareAndSet(previous, Option.none())
+          if (acquire === undefined) {
+            return yield* Effect.fail(
+              new ReauthenticationRequired({ reason: "RefreshRejected", cache: name, oauthError: result.left })
+            )
+          }
+        }
+        if (acquire === undefined) {
+          return yield* Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
+        }
+        yield* Effect.annotateCurrentSpan("oauth.grant_type", "acquire")
+        return yield* save(yield* attempts(acquire))
+      }).pipe(
+        Effect.tapBoth({
+          onFailure: (e) =>
+            Effect.zipRight(
+              Metric.increment(Metric.tagged(failures, "error", errorTag(e))),
+              Effect.annotateCurrentSpan({ "auth_pipeline.outcome": "failure", "auth_pipeline.error": errorTag(e) })
+            ),
+          onSuccess: () => Effect.annotateCurrentSpan("auth_pipeline.outcome", "success")
+        }),
+        Effect.withSpan("auth-pipeline.token_cache.fetch", {
+          attributes: { "auth_pipeline.cache": name, "auth_pipeline.trigger": trigger }
+        })
+      )
+
+    /** Single-flight: the first caller starts the fetch in the cache's scope, everyone awaits it. */
+    const fetch = (trigger: Trigger): Effect.Effect<AccessToken, TokenCacheError<E>> =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(Deferred.make<AccessToken, TokenCacheError<E>>(), (fresh) =>
+          Effect.flatMap(
+            Ref.modify(
+              inflight,
+              (current: Option.Option<Flight>): readonly [readonly [Flight, boolean], Option.Option<Flight>] =>
+                Option.isSome(current) ? [[current.value, false], current] : [[fresh, true], Option.some(fresh)]
+            ),
+            ([deferred, leader]) =>
+              leader
+                ? Effect.zipRight(
+                  Effect.forkIn(
+                    doFetch(trigger).pipe(
+                      Effect.onExit((exit) =>
+                        Effect.zipRight(Ref.set(inflight, Option.none()), Deferred.done(deferred, exit))
+                      )
+                    ),
+                    scope
+                  ),
+                  restore(Deferred.await(deferred))
+                )
+                : restore(Deferred.await(deferred))
+          ))
+      )
+
+    /** Refreshes `token` a little before its margin; on failure retries until it truly expires. */
+    const refreshAhead = (token: AccessToken): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        const at = RefreshPolicy.refreshAt(policy, token, yield* Random.next)
+        const now = yield* Clock.currentTimeMillis
+        if (at > now) yield* Effect.sleep(Duration.millis(at - now))
+        const expiresAt = RefreshPolicy.expiresAt(policy, token)
+        for (let attempt = 0;; attempt++) {
+          yield* Metric.increment(bgRefreshes)
+          const exit = yield* Effect.exit(fetch("background"))
+          if (Exit.isSuccess(exit)) return
+          const error = Cause.failureOption(exit.cause)
+          if (Option.isNone(error)) return
+          yield* Effect.logWarning(`background token refresh failed: ${errorMessage(error.value)}`).pipe(
+            Effect.annotateLogs("cache", name)
+          )
+          const transient = !(error.value instanceof ReauthenticationRequired) &&
+            !(error.value instanceof TokenBudgetExceeded) &&
+            (isTokenError(error.value) ? TokenError.isTransient(error.value) : isTransient(error.value as E))
+          const now = yield* Clock.currentTimeMillis
+          if (!transient || now >= expiresAt) return
+          const delay = yield* backoff(attempt, 1_000, 60_000)
+          yield* Effect.sleep(Duration.millis(Math.min(delay, expiresAt - now)))
+        }
+      })
+
+    const schedule = (token: AccessToken): Effect.Effect<void> =>
+      background ? Effect.asVoid(FiberHandle.run(refresher, refreshAhead(token))) : Effect.void
+
+    const get: Effect.Effect<AccessToken, TokenCacheError<E>> = Effect.flatMap(store.get, (current) => {
+      if (Option.isNone(current)) return fetch("foreground")
+      const token = current.value
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        now < RefreshPolicy.staleAt(policy, token) ||
+          (background && now < RefreshPolicy.expiresAt(policy, token))
+          ? Effect.as(Metric.increment(hits), token)
+          : fetch("foreground"))
+    })
+
+    const initial = yield* Effect.orElseSucceed(store.get, () => Option.none<AccessToken>())
+    if (Option.isSome(initial)) yield* schedule(initial.value)
+
+    return {
+      name,
+      get,
+      refresh: fetch("forced"),
+      invalidate: (token) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => store.compareAndSet(token, Option.some(expired(token, now)))),
+      set: (token) => save(token).pipe(Effect.asVoid),
+      clear: Effect.zipRight(store.set(Option.none()), FiberHandle.clear(refresher)),
+      current: store.get
+    } satisfies TokenCache<E>
+  })

@@ -1,0 +1,214 @@
+/**
+ * The shape every provider emulator shares: an HTTP app plus a typed control surface for fault
+ * injection, token revocation and counters.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Redacted from "effect/Redacted"
+import type { Fault } from "./Fault.js"
+
+/**
+ * The two kinds of endpoint an emulator serves: the OAuth token endpoint and the protected API
+ * resource.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Endpoint = "token" | "resource"
+
+/**
+ * How a client authenticated at the token endpoint, named after the IANA
+ * `token_endpoint_auth_method` values. `"none"` means no credentials were found.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "none"
+
+/**
+ * A confidential client an emulator accepts at its token endpoint.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Client {
+  readonly clientId: string
+  readonly clientSecret: string | Redacted.Redacted<string>
+}
+
+/**
+ * The client id every emulator accepts unless told otherwise.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultClientId = "sandbox-client"
+
+/**
+ * The client secret every emulator accepts unless told otherwise. Configure a secret with
+ * `: + / = % &`, spaces or non-ASCII characters to check a client's HTTP Basic encoding.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultClientSecret = "sandbox-secret"
+
+/**
+ * The `<name>.sandbox.local` hostname every emulator answers for in memory.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const sandboxHost = (name: string): string => `${name}.sandbox.local`
+
+/**
+ * The emulator told the transport to drop the connection instead of answering. The in-memory
+ * transport turns it into a transport `RequestError`; the HTTP server destroys the socket.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConnectionDropped extends Data.TaggedError("ConnectionDropped")<{
+  readonly emulator: string
+  readonly endpoint: Endpoint
+}> {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `${this.emulator} dropped the connection of a ${this.endpoint} request (injected fault)`
+  }
+}
+
+/**
+ * A credential the emulator knows: an access token it issued, or an API key it was configured
+ * with. Times are epoch milliseconds read from Effect's `Clock`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credential {
+  /** 1 for the first credential of this emulator, 2 for the next, ... */
+  readonly number: number
+  readonly kind: "access_token" | "api_key"
+  /** The token or key as sent on the wire. */
+  readonly value: string
+  /** The client id the token was issued to (for an API key: the key's name). */
+  readonly clientId: string
+  /** The scope granted, as sent in the token response. */
+  readonly scope: string | undefined
+  readonly issuedAt: number
+  /** When the token stops being accepted; `undefined` for API keys, which do not expire. */
+  readonly expiresAt: number | undefined
+  readonly revoked: boolean
+}
+
+/**
+ * Exact counts of what an emulator has seen since it was made (or last reset).
+ *
+ * - `tokenRequests`: every request that reached the token endpoint path with the right method,
+ *   including rejected and fault-injected ones; `tokenRequestsByGrantType`,
+ *   `tokenRequestsByClientId` and `tokenRequestsByAuthMethod` split it by what the client sent
+ *   (requests without a `grant_type` or client id are left out of those two maps).
+ * - `tokensIssued`: successful token responses (a token was minted).
+ * - `resourceRequests`: requests that reached the protected resource path.
+ * - `unauthorized`, `rateLimited`: responses sent with status 401 and 429, any endpoint.
+ * - `dropped`: connections dropped by an injected fault.
+ * - `responsesByStatus`: every response sent, by status code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Counters {
+  readonly tokenRequests: number
+  readonly tokenRequestsByGrantType: Readonly<Record<string, number>>
+  readonly tokenRequestsByClientId: Readonly<Record<string, number>>
+  readonly tokenRequestsByAuthMethod: Readonly<Record<ClientAuthMethod, number>>
+  readonly tokensIssued: number
+  readonly resourceRequests: number
+  readonly unauthorized: number
+  readonly rateLimited: number
+  readonly dropped: number
+  readonly responsesByStatus: Readonly<Record<number, number>>
+}
+
+/**
+ * Which requests a fault applies to, and how many of them.
+ *
+ * `times` defaults to 1. `endpoint` defaults to `"token"` (to `"resource"` for an emulator
+ * without a token endpoint); `"any"` matches both.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FaultOptions {
+  readonly times?: number | undefined
+  readonly endpoint?: Endpoint | "any" | undefined
+}
+
+/**
+ * How long the next issued tokens live.
+ *
+ * `times` defaults to every following token (until `clearFaults` or `reset`).
+ * `omitExpiresIn: true` leaves `expires_in` out of the token response (the token still expires
+ * server-side after the given lifetime).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExpiresInOptions {
+  readonly times?: number | undefined
+  readonly omitExpiresIn?: boolean | undefined
+}
+
+/**
+ * An emulator of one provider: its documented hostnames, its paths, the HTTP app that answers
+ * like the provider, and a control surface for tests.
+ *
+ * Serve `app` in memory with `InMemory.layer` (runs in the caller's fiber, so `TestClock` drives
+ * token expiry and delays) or over loopback HTTP with `Server.serve`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Emulator {
+  /** Short name, e.g. `"paysera"`; also the `<name>.sandbox.local` host. */
+  readonly name: string
+  /** Hostnames the in-memory transport routes to this emulator. */
+  readonly hosts: ReadonlyArray<string>
+  /** Path of the token endpoint, `undefined` when the provider has none (Centrapay API keys). */
+  readonly tokenPath: string | undefined
+  /** Path of the protected resource (always answers `GET`). */
+  readonly resourcePath: string
+  /** The emulator as an `@effect/platform` HttpApp. */
+  readonly app: HttpApp.Default<ConnectionDropped>
+
+  /** Answer the next matching requests with `fault` instead of the normal response. */
+  readonly failNext: (fault: Fault, options?: FaultOptions) => Effect.Effect<void>
+  /** Drop the connection of the next matching requests. Same as `failNext(Fault.drop, options)`. */
+  readonly dropNext: (options?: FaultOptions) => Effect.Effect<void>
+  /** Sleep `duration` (on Effect's `Clock`, so `TestClock` drives it) before answering. */
+  readonly delayNext: (duration: Duration.DurationInput, options?: FaultOptions) => Effect.Effect<void>
+  /** Issue the next tokens with `expires_in` set to `seconds`. */
+  readonly setExpiresIn: (seconds: number, options?: ExpiresInOptions) => Effect.Effect<void>
+  /** Forget every pending fault, delay and `expires_in` override. */
+  readonly clearFaults: Effect.Effect<void>
+
+  /** Revoke one token or API key: its next use gets 401. `false` if the emulator does not know it. */
+  readonly revoke: (value: string) => Effect.Effect<boolean>
+  /** Revoke every credential the emulator knows; yields how many were newly revoked. */
+  readonly revokeAll: Effect.Effect<number>
+  /** Every credential issued (or configured), oldest first. */
+  readonly credentials: Effect.Effect<ReadonlyArray<Credential>>
+
+  /** A snapshot of the counters. */
+  readonly counters: Effect.Effect<Counters>
+  /** Set every counter back to zero. */
+  readonly resetCounters: Effect.Effect<void>
+  /** Back to the state right after `make`: counters, faults, tokens, revocations, rate limits. */
+  readonly reset: Effect.Effect<void>
+}

@@ -67,6 +67,20 @@ const challengeError = (response: HttpClientResponse.HttpClientResponse): Option
 export const isRejected = (response: HttpClientResponse.HttpClientResponse): boolean =>
   response.status === 401 || Option.contains(challengeError(response), "invalid_token")
 
+const rejectedByStatus = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<boolean> =>
+  Effect.succeed(isRejected(response))
+
+const rejectedByStatusOrBody = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<boolean> =>
+  isRejected(response)
+    ? Effect.succeed(true)
+    : (response.status === 400 || response.status === 403) &&
+        (response.headers["content-type"] ?? "").includes("json")
+    ? Effect.map(
+      Effect.orElseSucceed(response.json, () => null),
+      (body) => typeof body === "object" && body !== null && (body as { error?: unknown }).error === "invalid_token"
+    )
+    : Effect.succeed(false)
+
 const unauthorized = (
   request: HttpClientRequest.HttpClientRequest,
   response: HttpClientResponse.HttpClientResponse,
@@ -82,8 +96,13 @@ const discard = (response: HttpClientResponse.HttpClientResponse) => Effect.igno
 const addName = (name: string) => (names: ReadonlyArray<string | RegExp>) =>
   names.includes(name) ? names : [...names, name]
 
-const redacting = (name: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.locallyWith(effect, Headers.currentRedactedNames, addName(name))
+/** Names `Headers.currentRedactedNames` holds by default: nothing to add for them. */
+const redactedByDefault: ReadonlyArray<string> = ["authorization", "x-api-key"]
+
+const redacting = (name: string) =>
+  redactedByDefault.includes(name)
+    ? <A, E, R>(effect: Effect.Effect<A, E, R>) => effect
+    : <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.locallyWith(effect, Headers.currentRedactedNames, addName(name))
 
 /**
  * Adds a header to `Headers.currentRedactedNames` for the whole program the Layer is provided to,
@@ -111,31 +130,45 @@ const hasOwnCredential = (request: HttpClientRequest.HttpClientRequest, name: st
 export const make = <E, E2, Err, R>(
   client: HttpClient.HttpClient.With<Err, R>,
   tokens: TokenSource<E, E2>,
-  options?: { readonly scheme?: CredentialScheme.CredentialScheme | undefined }
+  options?: {
+    readonly scheme?: CredentialScheme.CredentialScheme | undefined
+    /**
+     * Also treat a 400 or 403 whose JSON body has `"error": "invalid_token"` as a rejection
+     * (for APIs that report an expired token in the body). Default `false`.
+     */
+    readonly invalidTokenInBody?: boolean | undefined
+  }
 ): HttpClient.HttpClient.With<Err | E | E2 | Unauthorized, R> => {
   const scheme = options?.scheme ?? CredentialScheme.bearer
+  const rejected = options?.invalidTokenInBody ? rejectedByStatusOrBody : rejectedByStatus
   const name = CredentialScheme.headerName(scheme)
   const retries = Metric.tagged(Metrics.unauthorizedRetries, "cache", tokens.name ?? "default")
   const send = (request: HttpClientRequest.HttpClientRequest, token: AccessToken) =>
     client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, token.value)))
-  const authenticated = (request: HttpClientRequest.HttpClientRequest) =>
+  const retry = (request: HttpClientRequest.HttpClientRequest, token: AccessToken, response: HttpClientResponse.HttpClientResponse) =>
     Effect.gen(function*() {
-      const token = yield* tokens.get
-      const response = yield* send(request, token)
-      if (!isRejected(response)) return response
       yield* discard(response)
       yield* tokens.invalidate(token)
       yield* Metric.increment(retries)
       const fresh = yield* tokens.get
       const second = yield* send(request, fresh)
-      if (!isRejected(second)) return second
+      if (!(yield* rejected(second))) return second
       yield* discard(second)
       return yield* unauthorized(request, second, true)
     })
+  const authenticated = (request: HttpClientRequest.HttpClientRequest) =>
+    Effect.flatMap(tokens.get, (token) =>
+      Effect.flatMap(
+        send(request, token),
+        (response) =>
+          Effect.flatMap(rejected(response), (isRejected) =>
+            isRejected ? retry(request, token, response) : Effect.succeed(response))
+      ))
+  const redact = redacting(name)
   return HttpClient.makeWith<never, never, Err | E | E2 | Unauthorized, R>(
     (requestEffect) =>
       Effect.flatMap(requestEffect, (request) =>
-        hasOwnCredential(request, name) ? client.execute(request) : authenticated(request)).pipe(redacting(name)),
+        redact(hasOwnCredential(request, name) ? client.execute(request) : authenticated(request))),
     Effect.succeed
   )
 }
@@ -153,6 +186,7 @@ export const apiKey = <Err, R>(
 ): HttpClient.HttpClient.With<Err | Unauthorized, R> => {
   const scheme = CredentialScheme.header(options.header ?? "X-Api-Key")
   const name = CredentialScheme.headerName(scheme)
+  const redact = redacting(name)
   return HttpClient.makeWith<never, never, Err | Unauthorized, R>(
     (requestEffect) =>
       Effect.flatMap(requestEffect, (request) => {
@@ -164,7 +198,7 @@ export const apiKey = <Err, R>(
               ? Effect.zipRight(discard(response), Effect.fail(unauthorized(request, response, false)))
               : Effect.succeed(response)
         )
-      }).pipe(redacting(name)),
+      }).pipe(redact),
     Effect.succeed
   )
 }

@@ -210,14 +210,25 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     const schedule = (token: AccessToken): Effect.Effect<void> =>
       background ? Effect.asVoid(FiberHandle.run(refresher, refreshAhead(token))) : Effect.void
 
+    // The hot path: one store read, a synchronous clock read, a comparison. The timing of the
+    // current token is computed once per token, not per call.
+    const clock = yield* Effect.clock
+    let timing = { token: undefined as AccessToken | undefined, staleAt: 0, expiresAt: 0 }
+    const timingOf = (token: AccessToken) =>
+      timing.token === token
+        ? timing
+        : (timing = { token, staleAt: RefreshPolicy.staleAt(policy, token), expiresAt: RefreshPolicy.expiresAt(policy, token) })
+    const fetchForeground = fetch("foreground")
     const get: Effect.Effect<AccessToken, TokenCacheError<E>> = Effect.flatMap(store.get, (current) => {
-      if (Option.isNone(current)) return fetch("foreground")
+      if (Option.isNone(current)) return fetchForeground
       const token = current.value
-      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        now < RefreshPolicy.staleAt(policy, token) ||
-          (background && now < RefreshPolicy.expiresAt(policy, token))
-          ? Effect.as(Metric.increment(hits), token)
-          : fetch("foreground"))
+      const { expiresAt, staleAt } = timingOf(token)
+      const now = clock.unsafeCurrentTimeMillis()
+      if (now < staleAt || (background && now < expiresAt)) {
+        hits.unsafeUpdate(1, [])
+        return Effect.succeed(token)
+      }
+      return fetchForeground
     })
 
     const initial = yield* Effect.orElseSucceed(store.get, () => Option.none<AccessToken>())

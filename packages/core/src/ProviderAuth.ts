@@ -85,16 +85,17 @@ export const fromCache = <E>(
   base: HttpClient.HttpClient,
   options: ClientOptions = {}
 ): ProviderAuth<E> => {
-  const prefixed = options.baseUrl === undefined
-    ? base
-    : HttpClient.mapRequest(base, HttpClientRequest.prependUrl(options.baseUrl.replace(/\/+$/, "")))
-  const authenticated = AuthenticatedClient.make(prefixed, cache, {
+  const authenticated = AuthenticatedClient.make(base, cache, {
     scheme: options.scheme,
     invalidTokenInBody: options.invalidTokenInBody
   })
-  const client: HttpClient.HttpClient.With<ClientError<E>> = options.rateLimit === undefined
+  const limited: HttpClient.HttpClient.With<ClientError<E>> = options.rateLimit === undefined
     ? authenticated
     : RateLimit.make(authenticated, options.rateLimit)
+  // Resolve relative URLs first, so every layer below (and its errors) sees the full URL.
+  const client = options.baseUrl === undefined
+    ? limited
+    : HttpClient.mapRequest(limited, HttpClientRequest.prependUrl(options.baseUrl.replace(/\/+$/, "")))
   return { name: cache.name, token: cache.get, invalidate: cache.invalidate, client, cache }
 }
 

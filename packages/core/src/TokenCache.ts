@@ -38,8 +38,8 @@ export class ReauthenticationRequired extends Data.TaggedError("Reauthentication
 }
 
 /**
- * The token budget guard refused to send another token request: `limit` requests were already
- * made in the last `window`.
+ * The token budget guard refused to send another token request: `limit` tokens were already
+ * obtained in the last `window`.
  *
  * @since 0.1.0
  * @category errors
@@ -53,7 +53,7 @@ export class TokenBudgetExceeded extends Data.TaggedError("TokenBudgetExceeded")
 }> {
   /** @since 0.1.0 */
   override get message(): string {
-    return `Token budget exceeded (${this.cache}): ${this.limit} token requests already made in the window; next allowed at ${
+    return `Token budget exceeded (${this.cache}): ${this.limit} tokens already obtained in the window; next allowed at ${
       new Date(this.retryAt).toISOString()
     }`
   }
@@ -93,7 +93,11 @@ export interface Options<E, R> {
   readonly backgroundRefresh?: boolean | undefined
   /** Retries of transient failures. Defaults: 3 retries, 250 ms doubling to 10 s, Retry-After up to 60 s. */
   readonly retry?: RetryOptions | undefined
-  /** At most `maxRequests` token requests per `window`; beyond it `TokenBudgetExceeded`. Off by default. */
+  /**
+   * At most `maxRequests` tokens obtained per `window`; a request beyond it fails with
+   * `TokenBudgetExceeded` instead of reaching the provider. Failed attempts do not count (they are
+   * bounded by `retry`), so an outage cannot use the budget up. Off by default.
+   */
   readonly budget?: { readonly maxRequests: number; readonly window: Duration.DurationInput } | undefined
   /** Which failures of the source are transient. Default: `TokenError.isTransient` for token errors. */
   readonly isTransient?: ((error: E) => boolean) | undefined

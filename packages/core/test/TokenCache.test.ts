@@ -281,10 +281,29 @@ describe("TokenCache transient failures and budget", () => {
       yield* cache.refresh
       const error = yield* Effect.flip(cache.refresh)
       expect(error).toMatchObject({ _tag: "TokenBudgetExceeded", limit: 2, retryAt: 3_600_000 })
-      expect(error.message).toContain("2 token requests")
+      expect(error.message).toContain("2 tokens already obtained")
       expect(yield* source.count).toBe(2)
       yield* TestClock.adjust("59 minutes")
       expect(_value(yield* cache.refresh)).toBe("tok-3")
+    }))
+})
+
+describe("TokenCache budget and outages", () => {
+  it.scoped("failed token requests do not use the budget up", () =>
+    Effect.gen(function*() {
+      const source = yield* _source({ lifetime: "1 hour" })
+      const cache = yield* TokenCache.make({
+        acquire: source.acquire,
+        budget: { maxRequests: 2, window: "1 day" },
+        retry: { maxRetries: 0 },
+        backgroundRefresh: false
+      })
+      yield* source.failNext(...Array.from({ length: 20 }, () => _unavailable))
+      for (let i = 0; i < 20; i++) expect((yield* Effect.flip(cache.get))._tag).toBe("TokenResponseError")
+      expect(_value(yield* cache.get)).toBe("tok-21")
+      expect(_value(yield* cache.refresh)).toBe("tok-22")
+      expect((yield* Effect.flip(cache.refresh))._tag).toBe("TokenBudgetExceeded")
+      expect(yield* source.count).toBe(22)
     }))
 })
 

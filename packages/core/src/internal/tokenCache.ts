@@ -62,26 +62,30 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     const bgRefreshes = Metric.tagged(Metrics.backgroundRefreshes, "cache", name)
     const failures = Metric.tagged(Metrics.failures, "cache", name)
 
-    const checkBudget: Effect.Effect<void, TokenBudgetExceeded> = options.budget === undefined
+    // The budget counts tokens obtained in the window; failed attempts are bounded by the retry
+    // policy instead, so an outage of the token endpoint cannot use the budget up.
+    const budget = options.budget === undefined ? undefined : {
+      limit: options.budget.maxRequests,
+      window: Duration.decode(options.budget.window),
+      windowMillis: Duration.toMillis(Duration.decode(options.budget.window))
+    }
+    const checkBudget: Effect.Effect<void, TokenBudgetExceeded> = budget === undefined
       ? Effect.void
-      : (() => {
-        const limit = options.budget.maxRequests
-        const window = Duration.decode(options.budget.window)
-        const windowMillis = Duration.toMillis(window)
-        return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.flatMap(
-            Ref.modify(budgetLog, (log): [Option.Option<number>, ReadonlyArray<number>] => {
-              const recent = log.filter((t) => t > now - windowMillis)
-              return recent.length >= limit
-                ? [Option.some(recent[0]! + windowMillis), recent]
-                : [Option.none(), [...recent, now]]
-            }),
-            Option.match({
-              onNone: () => Effect.void,
-              onSome: (retryAt) => Effect.fail(new TokenBudgetExceeded({ cache: name, limit, window, retryAt }))
-            })
-          ))
-      })()
+      : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.flatMap(
+          Ref.modify(budgetLog, (log): [Option.Option<number>, ReadonlyArray<number>] => {
+            const recent = log.filter((t) => t > now - budget.windowMillis)
+            return [recent.length >= budget.limit ? Option.some(recent[0]! + budget.windowMillis) : Option.none(), recent]
+          }),
+          Option.match({
+            onNone: () => Effect.void,
+            onSome: (retryAt) =>
+              Effect.fail(new TokenBudgetExceeded({ cache: name, limit: budget.limit, window: budget.window, retryAt }))
+          })
+        ))
+    const recordIssued: Effect.Effect<void> = budget === undefined
+      ? Effect.void
+      : Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.update(budgetLog, (log) => [...log, now]))
 
     const backoff = (attempt: number, base: number, max: number) =>
       Effect.map(Random.nextRange(0.8, 1.2), (r) => Math.min(max, base * 2 ** attempt) * r)
@@ -92,7 +96,10 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         checkBudget.pipe(
           Effect.zipRight(
             source.pipe(
-              Effect.tapBoth({ onFailure: () => Metric.increment(requestsFailed), onSuccess: () => Metric.increment(requestsOk) })
+              Effect.tapBoth({
+                onFailure: () => Metric.increment(requestsFailed),
+                onSuccess: () => Effect.zipRight(Metric.increment(requestsOk), recordIssued)
+              })
             )
           ),
           Effect.catchAll((error) => {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "@effect/vitest"
+import { _openingExample, _tsx } from "./_tsx.js"
+
+describe("README and examples", () => {
+  it("the README's opening example runs as written and prints what it promises", async () => {
+    const { code, expected } = _openingExample()
+    expect(code.trim().split("\n").length).toBeLessThanOrEqual(13)
+    const run = await _tsx(code)
+    expect(run.stderr).toBe("")
+    expect(run.code).toBe(0)
+    expect(run.stdout.trim()).toBe(expected)
+  })
+
+  it("examples/autopay.ts runs against the sandbox over loopback HTTP and exits 0, printing no secret", async () => {
+    const run = await _tsx("examples/autopay.ts", { file: true })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("wrong secret → OAuthError")
+    expect(run.stdout).toContain("answered access_denied (HTTP 401): Unauthorized")
+    expect(run.stdout).toContain(`token obtained: Bearer token, scope "customer_club", expires in 86400 s`)
+    expect(run.stdout).toContain("GET /sandbox/protected → HTTP 200")
+    expect(run.stdout).not.toContain("sandbox-secret")
+    expect(run.stdout).not.toContain("not-the-secret")
+  })
+})

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "@effect/vitest"
+import { _openingExample, _tsx } from "./_tsx.js"
+
+describe("README and examples", () => {
+  it("the README's opening example runs as written and prints what it promises", async () => {
+    const { code, expected } = _openingExample()
+    expect(code.trim().split("\n").length).toBeLessThanOrEqual(13)
+    const run = await _tsx(code)
+    expect(run.stderr).toBe("")
+    expect(run.code).toBe(0)
+    expect(run.stdout.trim()).toBe(expected)
+  })
+
+  it("examples/cryptofuse.ts runs against the sandbox over loopback HTTP and exits 0, printing no secret", async () => {
+    const run = await _tsx("examples/cryptofuse.ts", { file: true })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`token obtained: Bearer token, scope "read write", expires in 36000 s`)
+    expect(run.stdout).toContain(`token obtained: Bearer token, scope "read write admin", expires in 36000 s`)
+    expect(run.stdout).toContain("GET /payments/ → HTTP 200")
+    expect(run.stdout).toContain("token requests: 2 (Basic 1, body 1)")
+    expect(run.stdout).not.toContain("sandbox-secret")
+  })
+})

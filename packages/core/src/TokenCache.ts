@@ -89,9 +89,16 @@ export interface Options<E, R> {
   readonly store?: TokenStore | undefined
   /** Margin, default lifetime and jitter; see `RefreshPolicy`. */
   readonly policy?: RefreshPolicyInput | undefined
-  /** Refresh in the background before the margin is reached. Default `true`. */
+  /**
+   * Refresh in the background before the margin is reached. Default `true`. A failed background
+   * refresh is retried on its own schedule (1 s doubling up to 60 s, with jitter) until the token
+   * truly expires; meanwhile the still-valid token is served.
+   */
   readonly backgroundRefresh?: boolean | undefined
-  /** Retries of transient failures. Defaults: 3 retries, 250 ms doubling to 10 s, Retry-After up to 60 s. */
+  /**
+   * Retries of transient failures of a fetch a caller waits on. Defaults: 3 retries, 250 ms
+   * doubling to 10 s, Retry-After up to 60 s.
+   */
   readonly retry?: RetryOptions | undefined
   /**
    * At most `maxRequests` tokens obtained per `window`; a request beyond it fails with

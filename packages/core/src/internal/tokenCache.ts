@@ -91,7 +91,10 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       Effect.map(Random.nextRange(0.8, 1.2), (r) => Math.min(max, base * 2 ** attempt) * r)
 
     /** Sends token requests through the budget guard, retrying transient failures with backoff. */
-    const attempts = (source: Effect.Effect<AccessToken, E>): Effect.Effect<AccessToken, E | TokenBudgetExceeded> => {
+    const attempts = (
+      source: Effect.Effect<AccessToken, E>,
+      maxRetries: number
+    ): Effect.Effect<AccessToken, E | TokenBudgetExceeded> => {
       const loop = (attempt: number): Effect.Effect<AccessToken, E | TokenBudgetExceeded> =>
         checkBudget.pipe(
           Effect.zipRight(
@@ -125,13 +128,15 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     /** One fetch: the refresh_token grant when there is a refresh token, else `acquire`. */
     const doFetch = (trigger: Trigger): Effect.Effect<AccessToken, TokenCacheError<E>> =>
       Effect.gen(function*() {
+        // A background refresh has its own slower retry loop (refreshAhead): no quick retries here.
+        const retries = trigger === "background" ? 0 : maxRetries
         const current = yield* store.get
         const refreshable = Option.filter(current, (t) => Option.isSome(t.refreshToken))
         if (refreshWith !== undefined && Option.isSome(refreshable)) {
           const previous = refreshable.value
           const refreshToken = Option.getOrThrow(previous.refreshToken)
           yield* Effect.annotateCurrentSpan("oauth.grant_type", "refresh_token")
-          const result = yield* Effect.either(attempts(Effect.provide(refreshWith(refreshToken), context)))
+          const result = yield* Effect.either(attempts(Effect.provide(refreshWith(refreshToken), context), retries))
           if (Either.isRight(result)) return yield* save(keepRefreshToken(result.right, previous))
           if (!isInvalidGrant(result.left)) return yield* Effect.fail(result.left)
           // The refresh token is dead: clear it, so no one uses it again.
@@ -146,7 +151,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
           return yield* Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
         }
         yield* Effect.annotateCurrentSpan("oauth.grant_type", "acquire")
-        return yield* save(yield* attempts(acquire))
+        return yield* save(yield* attempts(acquire, retries))
       }).pipe(
         Effect.tapBoth({
           onFailure: (e) =>

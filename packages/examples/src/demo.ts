@@ -1,0 +1,154 @@
+/**
+ * The main job: `npm run demo`. Starts the provider emulators on 127.0.0.1 and runs each
+ * provider's pipeline over real HTTP, printing a short account of what happened. Needs no
+ * credentials and no network beyond loopback; finishes in a few seconds.
+ */
+import { AuthenticatedClient, type ProviderAuth } from "@auth-pipeline/core"
+import { AutopayAuth } from "@auth-pipeline/autopay"
+import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+import { PayseraAuth } from "@auth-pipeline/paysera"
+import { Autopay, Centrapay, Cryptofuse, Paysera, Server } from "@auth-pipeline/sandbox"
+import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { Clock, Console, Duration, Effect, Option, Redacted } from "effect"
+import { pathToFileURL } from "node:url"
+
+const clientId = "sandbox-client"
+const clientSecret = Redacted.make("sandbox-secret")
+
+const expiry = (auth: ProviderAuth.ProviderAuth) =>
+  Effect.gen(function*() {
+    const token = yield* auth.token
+    const now = yield* Clock.currentTimeMillis
+    const left = Option.match(token.expiresAt, {
+      onNone: () => "no expires_in",
+      onSome: (t) => `expires in ${Duration.format(Duration.seconds(Math.round((t - now) / 1000)))}`
+    })
+    return `${token.tokenType} <redacted>, scope "${token.scopes.join(" ")}", ${left}`
+  })
+
+const paysera = Effect.gen(function*() {
+  yield* Console.log("\n== Paysera (client credentials, form post, 300 s buffer) ==")
+  // A short rate-limit window so the demo meets the limit and waits for it in seconds.
+  const emulator = yield* Paysera.make({ rateLimit: { limit: 8, window: "2 seconds" } })
+  const url = yield* Server.serve(emulator)
+  yield* Effect.gen(function*() {
+    const auth = yield* PayseraAuth.PayseraAuth
+    yield* Console.log(`token obtained: ${yield* expiry(auth)}`)
+    for (let i = 0; i < 5; i++) yield* auth.client.get(Paysera.resourcePath)
+    let c = yield* emulator.counters
+    yield* Console.log(
+      `${c.resourceRequests} API calls made with ${c.tokensIssued} token request: ${c.resourceRequests - 1} served from the cache`
+    )
+    const token = yield* auth.token
+    yield* emulator.revoke(Redacted.value(token.value))
+    const afterRevoke = yield* auth.client.get(Paysera.resourcePath)
+    c = yield* emulator.counters
+    yield* Console.log(
+      `token revoked at the provider: the API answered 401 (${c.unauthorized} in all), one new token was fetched ` +
+        `and the request re-sent once → HTTP ${afterRevoke.status} (tokens issued: ${c.tokensIssued})`
+    )
+    const start = yield* Clock.currentTimeMillis
+    let last = afterRevoke
+    for (let i = 0; i < 4; i++) last = yield* auth.client.get(Paysera.resourcePath)
+    c = yield* emulator.counters
+    const waited = ((yield* Clock.currentTimeMillis) - start) / 1000
+    yield* Console.log(
+      `rate limit met (emulator set to ${last.headers["x-ratelimit-limit"]} per 2 s for the demo; Paysera's is 50 a ` +
+        `minute): HTTP 429 ${c.rateLimited}×, the client waited for the window to reset (${waited.toFixed(1)} s) and ` +
+        `re-sent once → HTTP ${last.status}`
+    )
+  }).pipe(
+    Effect.provide(
+      PayseraAuth.layer({
+        clientId,
+        clientSecret,
+        tokenUrl: `${url}${Paysera.tokenPath}`,
+        baseUrl: url,
+        rateLimit: { retryOnce: true, maxWait: "5 seconds" }
+      })
+    )
+  )
+})
+
+const cryptofuse = Effect.gen(function*() {
+  yield* Console.log("\n== Cryptofuse (client credentials, HTTP Basic, scopes read write admin) ==")
+  const emulator = yield* Cryptofuse.make()
+  const url = yield* Server.serve(emulator)
+  // 3 s tokens and a 1 s buffer, so a background refresh happens during the demo.
+  yield* emulator.setExpiresIn(3)
+  yield* Effect.gen(function*() {
+    const auth = yield* CryptofuseAuth.CryptofuseAuth
+    yield* Console.log(`token obtained: ${yield* expiry(auth)}`)
+    const first = yield* auth.token
+    yield* Effect.sleep("2500 millis")
+    const second = yield* auth.token
+    const c = yield* emulator.counters
+    const refreshed = Redacted.value(first.value) !== Redacted.value(second.value)
+    yield* Console.log(
+      `${refreshed ? "refreshed" : "NOT refreshed"} in the background before expiry (2.5 s into a 3 s token, ` +
+        `1 s buffer): ${c.tokensIssued} tokens issued, no caller waited on the token endpoint`
+    )
+    const response = yield* auth.client.get("/payments/")
+    yield* Console.log(`GET /payments/ → HTTP ${response.status}`)
+  }).pipe(
+    Effect.provide(
+      CryptofuseAuth.layer({
+        clientId,
+        clientSecret,
+        baseUrl: url,
+        admin: true,
+        cache: { policy: { buffer: "1 second", maxJitter: 0 } }
+      })
+    )
+  )
+})
+
+const autopay = Effect.gen(function*() {
+  yield* Console.log("\n== Autopay (client credentials as JSON with audience, token budget) ==")
+  const emulator = yield* Autopay.make()
+  const url = yield* Server.serve(emulator)
+  const options = { clientId, tokenUrl: `${url}${Autopay.tokenPath}`, baseUrl: url }
+  const wrong = yield* Effect.flatMap(AutopayAuth.AutopayAuth, (auth) => auth.token).pipe(
+    Effect.provide(AutopayAuth.layer({ ...options, clientSecret: Redacted.make("not-the-secret") })),
+    Effect.flip
+  )
+  yield* Console.log(`wrong secret → ${wrong._tag}: ${wrong.message}`)
+  yield* Effect.gen(function*() {
+    const auth = yield* AutopayAuth.AutopayAuth
+    yield* Console.log(`token obtained: ${yield* expiry(auth)}`)
+    const response = yield* auth.client.get(Autopay.resourcePath)
+    const c = yield* emulator.counters
+    yield* Console.log(`GET ${Autopay.resourcePath} → HTTP ${response.status}; token requests so far: ${c.tokenRequests}`)
+  }).pipe(Effect.provide(AutopayAuth.layer({ ...options, clientSecret })))
+})
+
+const centrapay = Effect.gen(function*() {
+  yield* Console.log("\n== Centrapay (API key in X-Api-Key: nothing to refresh) ==")
+  const emulator = yield* Centrapay.make()
+  const url = yield* Server.serve(emulator)
+  const base = yield* HttpClient.HttpClient
+  const client = AuthenticatedClient.apiKey(base, { key: Redacted.make(Centrapay.testMerchantApiKey) })
+  const ok = yield* client.get(`${url}${Centrapay.resourcePath}`)
+  yield* Console.log(`GET ${Centrapay.resourcePath} with the documented test merchant key → HTTP ${ok.status}`)
+  yield* emulator.revoke(Centrapay.testMerchantApiKey)
+  const error = yield* Effect.flip(client.get(`${url}${Centrapay.resourcePath}`))
+  const c = yield* emulator.counters
+  yield* Console.log(`key revoked → ${error._tag}: ${error.message} (${c.resourceRequests} requests: no retry)`)
+})
+
+/** The whole demo; every section runs against its own emulator on 127.0.0.1. */
+export const demo = Effect.gen(function*() {
+  yield* Console.log("auth-pipeline demo: provider emulators on 127.0.0.1, real HTTP, no credentials")
+  yield* paysera
+  yield* cryptofuse
+  yield* autopay
+  yield* centrapay
+  yield* Console.log("\nNo token or secret was printed: they are Redacted end to end.")
+}).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  Effect.runPromise(demo).catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+}

@@ -3,7 +3,7 @@ import { AccessToken } from "@auth-pipeline/core"
 import { Autopay, type Emulator, Fault, InMemory } from "@auth-pipeline/sandbox"
 import { Config, ConfigProvider, Duration, Effect, Layer, Option, Redacted, TestClock } from "effect"
 import { AutopayAuth } from "../src/index.js"
-import { _recording } from "./_recording.js"
+
 
 const clientSecret = Redacted.make("sandbox-secret")
 const options: AutopayAuth.Options = { clientId: "sandbox-client", clientSecret }
@@ -31,7 +31,7 @@ describe("AutopayAuth", () => {
   it.effect("sends the documented JSON body: client_id, client_secret, audience and grant_type", () =>
     Effect.gen(function*() {
       const autopay = yield* Autopay.make()
-      const { layer, sent } = yield* _recording(autopay)
+      const { layer, sent } = yield* InMemory.recording(autopay)
       const [token, body] = yield* Effect.gen(function*() {
         const auth = yield* AutopayAuth.AutopayAuth
         const response = yield* auth.client.get(Autopay.resourcePath)

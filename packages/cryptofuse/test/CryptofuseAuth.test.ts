@@ -3,7 +3,7 @@ import { AccessToken } from "@auth-pipeline/core"
 import { Cryptofuse, type Emulator, Fault, InMemory } from "@auth-pipeline/sandbox"
 import { Config, ConfigProvider, Duration, Effect, Layer, Option, Redacted, TestClock } from "effect"
 import { CryptofuseAuth } from "../src/index.js"
-import { _recording } from "./_recording.js"
+
 
 const baseUrl = "https://cryptofuse.sandbox.local"
 const clientSecret = Redacted.make("sandbox-secret")
@@ -28,7 +28,7 @@ const withCryptofuse = <A, E>(
 const exchange = (overrides: Partial<CryptofuseAuth.Options>, emulator: Cryptofuse.Options = {}) =>
   Effect.gen(function*() {
     const cryptofuse = yield* Cryptofuse.make(emulator)
-    const { layer, sent } = yield* _recording(cryptofuse)
+    const { layer, sent } = yield* InMemory.recording(cryptofuse)
     const [token, body] = yield* Effect.gen(function*() {
       const auth = yield* CryptofuseAuth.CryptofuseAuth
       const response = yield* auth.client.get(Cryptofuse.resourcePath)

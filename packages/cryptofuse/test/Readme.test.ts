@@ -1,5 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { _openingExample, _tsx } from "./_tsx.js"
+import { openingExample, runTsx } from "@auth-pipeline/testing/Tsx"
+import { fileURLToPath } from "node:url"
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url))
+const _tsx = (source: string, options?: { readonly file?: boolean }) => runTsx(packageDir, source, options)
+const _openingExample = () => openingExample(new URL("../README.md", import.meta.url))
 
 describe("README and examples", () => {
   it("the README's opening example runs as written and prints what it promises", async () => {

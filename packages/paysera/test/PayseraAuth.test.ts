@@ -4,7 +4,7 @@ import { AccessToken } from "@auth-pipeline/core"
 import { type Emulator, Fault, InMemory, Paysera, Server } from "@auth-pipeline/sandbox"
 import { Chunk, Config, ConfigProvider, Duration, Effect, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { PayseraAuth } from "../src/index.js"
-import { _recording } from "./_recording.js"
+
 
 const clientId = "sandbox-client"
 const clientSecret = Redacted.make("sandbox-secret")
@@ -35,7 +35,7 @@ describe("PayseraAuth", () => {
   it.effect("sends the documented form post: grant_type, client_id and client_secret in the body", () =>
     Effect.gen(function*() {
       const paysera = yield* Paysera.make({ clientAuthMethods: ["client_secret_post"] })
-      const { layer, sent } = yield* _recording(paysera)
+      const { layer, sent } = yield* InMemory.recording(paysera)
       const [token, response] = yield* Effect.gen(function*() {
         const auth = yield* PayseraAuth.PayseraAuth
         const response = yield* auth.client.get(Paysera.resourcePath)

@@ -8,8 +8,11 @@
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as Layer from "effect/Layer"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
 import type { Emulator } from "./Emulator.js"
 import * as internal from "./internal/inMemory.js"
 
@@ -72,3 +75,53 @@ export const make: (emulators: Iterable<Emulator>) => HttpClient.HttpClient = in
  */
 export const layer = (...emulators: ReadonlyArray<Emulator>): Layer.Layer<HttpClient.HttpClient> =>
   internal.layer(emulators)
+
+/**
+ * What a client sent through {@link recording}: the request as it went out, body decoded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Sent {
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly contentType: string | undefined
+  readonly body: string
+}
+
+/**
+ * {@link layer} plus `sent`: every request made through it so far, as sent (headers and body
+ * included), so a test can compare a client's request with the one a provider's docs show.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const recording = (
+  ...emulators: ReadonlyArray<Emulator>
+): Effect.Effect<{
+  readonly client: HttpClient.HttpClient
+  readonly layer: Layer.Layer<HttpClient.HttpClient>
+  readonly sent: Effect.Effect<ReadonlyArray<Sent>>
+}> =>
+  Effect.map(Ref.make<ReadonlyArray<Sent>>([]), (log) => {
+    const inMemory = internal.make(emulators)
+    const client = HttpClient.make((request, url) =>
+      Effect.zipRight(
+        Ref.update(log, (sent) => [...sent, describeRequest(request, url)]),
+        inMemory.execute(request)
+      )
+    )
+    return { client, layer: Layer.succeed(HttpClient.HttpClient, client), sent: Ref.get(log) }
+  })
+
+const describeRequest = (request: HttpClientRequest.HttpClientRequest, url: URL): Sent => {
+  const body = request.body
+  return {
+    method: request.method,
+    url: url.toString(),
+    headers: { ...request.headers },
+    contentType: body._tag === "Empty" ? undefined : body.contentType,
+    body: body._tag === "Uint8Array" ? new TextDecoder().decode(body.body) : ""
+  }
+}

@@ -87,3 +87,25 @@ describe("InMemory", () => {
       expect(bearer.status).toBe(401)
     }))
 })
+
+describe("InMemory.recording", () => {
+  it.effect("records every request as sent, body and headers included, and answers it", () =>
+    Effect.gen(function*() {
+      const paysera = yield* Paysera.make()
+      const { client, sent } = yield* InMemory.recording(paysera)
+      const response = yield* client.execute(
+        HttpClientRequest.post(`https://api.paysera.com${Paysera.tokenPath}`).pipe(
+          HttpClientRequest.bodyUrlParams({ grant_type: "client_credentials", client_id: "sandbox-client", client_secret: "sandbox-secret" })
+        )
+      )
+      expect(response.status).toBe(200)
+      expect(yield* sent).toMatchObject([
+        {
+          method: "POST",
+          url: `https://api.paysera.com${Paysera.tokenPath}`,
+          contentType: "application/x-www-form-urlencoded",
+          body: "grant_type=client_credentials&client_id=sandbox-client&client_secret=sandbox-secret"
+        }
+      ])
+    }))
+})

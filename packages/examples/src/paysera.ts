@@ -1,7 +1,7 @@
 /**
  * Paysera Checkout authentication end to end:
  *
- *   npx tsx packages/paysera/examples/paysera.ts
+ *   npx tsx packages/examples/src/paysera.ts
  *
  * By default it runs against the Paysera sandbox emulator served on 127.0.0.1 (real HTTP). With
  * PAYSERA_CLIENT_ID and PAYSERA_CLIENT_SECRET set (optionally PAYSERA_TOKEN_URL and

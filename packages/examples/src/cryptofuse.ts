@@ -1,7 +1,7 @@
 /**
  * Cryptofuse authentication end to end:
  *
- *   npx tsx packages/cryptofuse/examples/cryptofuse.ts
+ *   npx tsx packages/examples/src/cryptofuse.ts
  *
  * By default it runs against the Cryptofuse sandbox emulator served on 127.0.0.1 (real HTTP). With
  * CRYPTOFUSE_CLIENT_ID, CRYPTOFUSE_CLIENT_SECRET and CRYPTOFUSE_BASE_URL set (optionally

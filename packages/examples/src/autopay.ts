@@ -1,7 +1,7 @@
 /**
  * Autopay authentication end to end:
  *
- *   npx tsx packages/autopay/examples/autopay.ts
+ *   npx tsx packages/examples/src/autopay.ts
  *
  * By default it runs against the Autopay sandbox emulator served on 127.0.0.1 (real HTTP). With
  * AUTOPAY_CLIENT_ID and AUTOPAY_CLIENT_SECRET set (optionally AUTOPAY_TOKEN_URL and

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "@effect/vitest"
+import { runTsx } from "@auth-pipeline/testing/Tsx"
+import { fileURLToPath } from "node:url"
+
+const dir = fileURLToPath(new URL("..", import.meta.url))
+const example = (name: string) => runTsx(dir, `src/${name}.ts`, { file: true })
+
+describe("provider examples run against the sandbox over loopback HTTP, exit 0 and print no secret", () => {
+  it("paysera.ts", async () => {
+    const run = await example("paysera")
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`token obtained: Bearer token, scope "profile email", expires in 3600 s`)
+    expect(run.stdout).toContain("GET /checkout-project/integration/v1/methods → HTTP 200")
+    expect(run.stdout).toContain("via one retry with a new token (token requests: 2, 401s: 1)")
+    expect(run.stdout).not.toContain("sandbox-secret")
+  })
+
+  it("cryptofuse.ts", async () => {
+    const run = await example("cryptofuse")
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`token obtained: Bearer token, scope "read write", expires in 36000 s`)
+    expect(run.stdout).toContain(`token obtained: Bearer token, scope "read write admin", expires in 36000 s`)
+    expect(run.stdout).toContain("GET /payments/ → HTTP 200")
+    expect(run.stdout).toContain("token requests: 2 (Basic 1, body 1)")
+    expect(run.stdout).not.toContain("sandbox-secret")
+  })
+
+  it("autopay.ts", async () => {
+    const run = await example("autopay")
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("wrong secret → OAuthError")
+    expect(run.stdout).toContain("answered access_denied (HTTP 401): Unauthorized")
+    expect(run.stdout).toContain(`token obtained: Bearer token, scope "customer_club", expires in 86400 s`)
+    expect(run.stdout).toContain("GET /sandbox/protected → HTTP 200")
+    expect(run.stdout).not.toContain("sandbox-secret")
+    expect(run.stdout).not.toContain("not-the-secret")
+  })
+})

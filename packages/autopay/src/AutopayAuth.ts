@@ -19,9 +19,9 @@
  */
 import type { HttpClient } from "@effect/platform"
 import type { TokenCache, TokenError } from "@auth-pipeline/core"
-import { ClientAuthentication, ProviderAuth, TokenEndpoint } from "@auth-pipeline/core"
+import { ClientAuthentication, ProviderAuth, ProviderConfig, TokenEndpoint } from "@auth-pipeline/core"
 import type { ConfigError, Redacted, Scope } from "effect"
-import { Config, Context, Duration, Effect, Layer, Option } from "effect"
+import { Config, Context, Duration, Effect, Layer } from "effect"
 
 /**
  * The Autopay provider in an application's context: the current token, compare-and-invalidate,
@@ -175,12 +175,6 @@ export const layer = (
   options: Options
 ): Layer.Layer<AutopayAuth, TokenError.TokenRequestError, HttpClient.HttpClient> => Layer.scoped(AutopayAuth, make(options))
 
-const optionalString = (key: string): Config.Config<string | undefined> =>
-  Config.map(
-    Config.option(Config.string(key)),
-    (value) => Option.getOrUndefined(Option.filter(value, (s) => s.trim().length > 0))
-  )
-
 /**
  * The documented environment variables, read with `Config` for every field `config` leaves
  * unset: `AUTOPAY_CLIENT_ID`, `AUTOPAY_CLIENT_SECRET` (read as `Redacted`), and the optional
@@ -192,16 +186,8 @@ const optionalString = (key: string): Config.Config<string | undefined> =>
 export const fromConfig = (
   config: Config.Config<Partial<Options>> = Config.succeed({})
 ): Effect.Effect<Options, ConfigError.ConfigError> =>
-  Effect.gen(function*() {
-    const given = yield* config
-    return {
-      ...given,
-      clientId: given.clientId ?? (yield* Config.nonEmptyString("AUTOPAY_CLIENT_ID")),
-      clientSecret: given.clientSecret ?? (yield* Config.redacted(Config.nonEmptyString("AUTOPAY_CLIENT_SECRET"))),
-      tokenUrl: given.tokenUrl ?? (yield* optionalString("AUTOPAY_TOKEN_URL")),
-      baseUrl: given.baseUrl ?? (yield* optionalString("AUTOPAY_BASE_URL"))
-    }
-  })
+  Effect.flatMap(config, (given) => ProviderConfig.clientCredentials("AUTOPAY", given))
+
 
 /**
  * The Autopay provider with its options from `config`, and every field `config` leaves unset

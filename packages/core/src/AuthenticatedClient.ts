@@ -161,8 +161,11 @@ export const make = <E, E2, Err, R>(
       Effect.flatMap(
         send(request, token),
         (response) =>
-          Effect.flatMap(rejected(response), (isRejected) =>
-            isRejected ? retry(request, token, response) : Effect.succeed(response))
+          // the common case (no error status, no challenge) is decided synchronously
+          response.status < 400 && response.headers["www-authenticate"] === undefined
+            ? Effect.succeed(response)
+            : Effect.flatMap(rejected(response), (isRejected) =>
+              isRejected ? retry(request, token, response) : Effect.succeed(response))
       ))
   const redact = redacting(name)
   return HttpClient.makeWith<never, never, Err | E | E2 | Unauthorized, R>(

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Equal, Hash, Inspectable, Option, Redacted } from "effect"
+import { redactJson } from "./internal/redact.js"
 
 /**
  * @since 0.1.0
@@ -105,7 +106,8 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
       }),
       refreshToken: Option.isSome(this.refreshToken) ? "<redacted>" : null,
       idToken: Option.isSome(this.idToken) ? "<redacted>" : null,
-      extra: this.extra
+      // Unknown members may hold credentials too (e.g. a nested user token): redact those.
+      extra: redactJson(this.extra)
     }
   }
 

@@ -171,6 +171,13 @@ describe("Grant token response", () => {
       expect(token.refreshToken).toEqual(Option.none())
     }))
 
+  it.effect("expires_in: 0 counts as absent, so the cache's default lifetime applies", () =>
+    Effect.gen(function*() {
+      const { client } = yield* replying({ json: _tokenBody({ expires_in: 0 }) })
+      const token = yield* Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      expect(token.expiresAt).toEqual(Option.none())
+    }))
+
   it.effect("keeps a non-Bearer token type as sent", () =>
     Effect.gen(function*() {
       const { client } = yield* replying({ json: _tokenBody({ token_type: "DPoP" }) })

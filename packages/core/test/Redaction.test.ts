@@ -115,6 +115,23 @@ describe("secrets never leak", () => {
       expectClean(observed.text())
     }))
 
+  it.effect("credentials among a token response's unknown members are redacted when printed", () =>
+    Effect.gen(function*() {
+      const { client } = yield* _fakeHttp(() =>
+        Effect.succeed({
+          json: _tokenBody({
+            authed_user: { access_token: ACCESS_TOKEN, refresh_token: REFRESH_TOKEN },
+            signed_id_token: ACCESS_TOKEN,
+            refresh_expires_in: 0
+          })
+        })
+      )
+      const token = yield* Grant.clientCredentials(endpoints[0]!).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      expect(token.extra).toMatchObject({ authed_user: { access_token: ACCESS_TOKEN } }) // kept, not lost
+      expectClean(_renderings(token))
+      expect(JSON.stringify(token)).toContain(`"refresh_expires_in":0`)
+    }))
+
   it.effect("a successful token prints no secret and its span carries none", () =>
     Effect.gen(function*() {
       const { observed, layer } = _observe()

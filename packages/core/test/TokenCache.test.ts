@@ -1,6 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Duration, Effect, Exit, Fiber, Option, Redacted, Scope, TestClock } from "effect"
+import { HttpClient } from "@effect/platform"
 import * as AccessToken from "../src/AccessToken.js"
+import * as ClientAuthentication from "../src/ClientAuthentication.js"
+import * as Grant from "../src/Grant.js"
+import * as TokenEndpoint from "../src/TokenEndpoint.js"
+import { RateLimitedError } from "../src/TokenError.js"
+import { _fakeHttp } from "./_fakeHttp.js"
 import * as TokenCache from "../src/TokenCache.js"
 import { _oauth, _settle, _source, _unavailable, _value } from "./_source.js"
 
@@ -350,7 +356,10 @@ describe("TokenCache refresh tokens", () => {
       yield* TestClock.adjust("1 hour")
       const error = yield* Effect.flip(cache.get)
       expect(error).toMatchObject({ _tag: "ReauthenticationRequired", reason: "RefreshRejected" })
-      expect(yield* cache.current).toEqual(Option.none())
+      // the refresh token is gone; the (expired) access token stays as it was
+      expect(Option.map(yield* cache.current, (t) => [_value(t), Option.isNone(t.refreshToken)])).toEqual(
+        Option.some(["tok-0", true])
+      )
       const again = yield* Effect.flip(cache.get)
       expect(again).toMatchObject({ _tag: "ReauthenticationRequired", reason: "NoToken" })
       expect(yield* source.count).toBe(1)
@@ -375,5 +384,109 @@ describe("TokenCache refresh tokens", () => {
       yield* cache.invalidate(token)
       expect(_value(yield* cache.get)).toBe("tok-1")
       expect(used).toEqual(["rt-0"])
+    }))
+})
+
+describe("TokenCache under review findings", () => {
+  it.scoped("the token endpoint's timeout works through the cache, and closing the scope stops a fetch in flight", () =>
+    Effect.gen(function*() {
+      const { client } = yield* _fakeHttp(() => Effect.never)
+      const endpoint = TokenEndpoint.make({
+        url: "https://auth.test/token",
+        clientAuthentication: ClientAuthentication.clientSecretPost("id", Redacted.make("secret")),
+        timeout: "1 second"
+      })
+      const cache = yield* TokenCache.make({
+        acquire: Grant.clientCredentials(endpoint).pipe(Effect.provideService(HttpClient.HttpClient, client)),
+        retry: { maxRetries: 0 }
+      })
+      const fiber = yield* Effect.fork(Effect.flip(cache.get))
+      yield* _settle
+      yield* TestClock.adjust("1 second")
+      expect(yield* Fiber.join(fiber)).toMatchObject({ _tag: "TokenRequestError", reason: "Timeout" })
+
+      const scope = yield* Scope.make()
+      const scoped = yield* TokenCache.make({
+        acquire: Grant.clientCredentials(endpoint).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      }).pipe(Scope.extend(scope))
+      const waiting = yield* Effect.fork(scoped.get)
+      yield* _settle
+      yield* Scope.close(scope, Exit.void)
+      expect(Exit.isInterrupted(yield* Fiber.await(waiting))).toBe(true)
+    }))
+
+  it.scoped("clear() and set() are not undone by a fetch that was in flight", () =>
+    Effect.gen(function*() {
+      const source = yield* _source({ lifetime: "1 hour", latency: "1 second" })
+      const cache = yield* TokenCache.make({ acquire: source.acquire })
+      const fiber = yield* Effect.fork(cache.get)
+      yield* _settle
+      yield* cache.clear
+      yield* TestClock.adjust("1 second")
+      expect(_value(yield* Fiber.join(fiber))).toBe("tok-1")
+      expect(yield* cache.current).toEqual(Option.none())
+
+      const again = yield* Effect.fork(cache.get)
+      yield* _settle
+      yield* cache.set(source.issue(99, 0))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(again)
+      expect(Option.map(yield* cache.current, _value)).toEqual(Option.some("tok-99"))
+    }))
+
+  it.scoped("invalid_grant in a background refresh keeps serving the access token until it expires", () =>
+    Effect.gen(function*() {
+      const source = yield* _source({ lifetime: "1 hour", refreshTokens: true })
+      const cache = yield* TokenCache.make({ refresh: () => source.acquire, policy: { maxJitter: 0 } })
+      yield* cache.set(source.issue(0, 0))
+      yield* source.failNext(_oauth("invalid_grant"))
+      yield* TestClock.adjust("59 minutes")
+      yield* _settle
+      expect(yield* source.count).toBe(1)
+      expect(_value(yield* cache.get)).toBe("tok-0")
+      yield* TestClock.adjust("1 minute")
+      expect(yield* Effect.flip(cache.get)).toMatchObject({ _tag: "ReauthenticationRequired" })
+    }))
+
+  it.scoped("a refresh whose response names no scope keeps the granted scopes (RFC 6749 §6)", () =>
+    Effect.gen(function*() {
+      const source = yield* _source({ lifetime: "1 hour", refreshTokens: true })
+      const cache = yield* TokenCache.make({ refresh: () => source.acquire, backgroundRefresh: false })
+      yield* cache.set(AccessToken.make({ ...source.issue(0, 0), scopes: ["read", "write"] }))
+      yield* TestClock.adjust("1 hour")
+      expect((yield* cache.get).scopes).toEqual(["read", "write"])
+    }))
+
+  it.scoped("a background refresh that keeps failing backs off and stops at expiry: no storm", () =>
+    Effect.gen(function*() {
+      const source = yield* _source({ lifetime: "1 hour" })
+      const cache = yield* TokenCache.make({ acquire: source.acquire, policy: { buffer: "300 seconds" } })
+      yield* cache.get
+      yield* source.failNext(...Array.from({ length: 1000 }, () => _unavailable))
+      for (let minute = 0; minute < 90; minute++) {
+        yield* TestClock.adjust("1 minute")
+        yield* _settle
+      }
+      // ~5 minutes of backoff (1 s doubling to 60 s) before expiry, then nothing until a caller asks
+      expect(yield* source.count).toBeGreaterThan(5)
+      expect(yield* source.count).toBeLessThan(20)
+    }))
+
+  it.scoped("a background refresh honours a 429's Retry-After", () =>
+    Effect.gen(function*() {
+      const source = yield* _source({ lifetime: "1 hour" })
+      const cache = yield* TokenCache.make({ acquire: source.acquire, policy: { buffer: "300 seconds", maxJitter: 0 } })
+      yield* cache.get
+      yield* source.failNext(new RateLimitedError({ url: "https://a/t", status: 429, retryAfter: Option.some(Duration.seconds(120)) }))
+      yield* TestClock.adjust("55 minutes")
+      yield* _settle
+      expect(yield* source.count).toBe(2)
+      yield* TestClock.adjust(Duration.millis(119_999))
+      yield* _settle
+      expect(yield* source.count).toBe(2)
+      yield* TestClock.adjust(Duration.millis(1))
+      yield* _settle
+      expect(yield* source.count).toBe(3)
+      expect(_value(yield* cache.get)).toBe("tok-3")
     }))
 })

@@ -14,12 +14,14 @@ export const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted<str
   return out
 }
 
-const redactJson = (value: unknown, depth = 0): unknown => {
-  if (depth > 5 || value === null || typeof value !== "object") return value
+/** A copy of a JSON value with every credential-like member (whatever its value) replaced by `<redacted>`. */
+export const redactJson = (value: unknown, depth = 0): unknown => {
+  if (value === null || typeof value !== "object") return value
+  if (depth > 5) return "<redacted>"
   if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1))
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(value)) {
-    out[k] = sensitiveKey.test(k) && typeof v !== "object" ? "<redacted>" : redactJson(v, depth + 1)
+    out[k] = sensitiveKey.test(k) && v !== null && v !== undefined ? "<redacted>" : redactJson(v, depth + 1)
   }
   return out
 }

@@ -27,11 +27,21 @@ const errorMessage = (u: unknown): string => (u instanceof Error ? u.message : e
 const expired = (token: AccessToken, now: number): AccessToken =>
   new AccessToken({ ...token, expiresAt: Option.some(Math.min(now, Option.getOrElse(token.expiresAt, () => now))) })
 
-/** Keeps the refresh token used when the new token carries none. */
-const keepRefreshToken = (token: AccessToken, previous: AccessToken): AccessToken =>
-  Option.isNone(token.refreshToken) && Option.isSome(previous.refreshToken)
-    ? new AccessToken({ ...token, refreshToken: previous.refreshToken })
+/**
+ * What a refreshed token inherits from the one it replaces (RFC 6749 §6): the refresh token when
+ * the response carries none, and the granted scopes when the response names none.
+ */
+const inherit = (token: AccessToken, previous: AccessToken): AccessToken => {
+  const keepRefresh = Option.isNone(token.refreshToken) && Option.isSome(previous.refreshToken)
+  const keepScopes = token.scopes.length === 0 && previous.scopes.length > 0
+  return keepRefresh || keepScopes
+    ? new AccessToken({
+      ...token,
+      refreshToken: keepRefresh ? previous.refreshToken : token.refreshToken,
+      scopes: keepScopes ? previous.scopes : token.scopes
+    })
     : token
+}
 
 export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>, never, R | Scope.Scope> =>
   Effect.gen(function*() {
@@ -87,8 +97,9 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       ? Effect.void
       : Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.update(budgetLog, (log) => [...log, now]))
 
+    // Whole milliseconds: fractional sleeps would leave the clock a hair short of a deadline.
     const backoff = (attempt: number, base: number, max: number) =>
-      Effect.map(Random.nextRange(0.8, 1.2), (r) => Math.min(max, base * 2 ** attempt) * r)
+      Effect.map(Random.nextRange(0.8, 1.2), (r) => Math.ceil(Math.min(max, base * 2 ** attempt) * r))
 
     /** Sends token requests through the budget guard, retrying transient failures with backoff. */
     const attempts = (
@@ -122,25 +133,35 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       return loop(0)
     }
 
-    const save = (token: AccessToken) =>
-      store.set(Option.some(token)).pipe(Effect.zipRight(schedule(token)), Effect.as(token))
+    // Bumped by set() and clear(): a fetch that started before them must not overwrite their result.
+    const epoch = yield* Ref.make(0)
+    const save = (token: AccessToken, startedAt: number) =>
+      Effect.flatMap(Ref.get(epoch), (now) =>
+        now !== startedAt
+          ? Effect.succeed(token)
+          : store.set(Option.some(token)).pipe(Effect.zipRight(schedule(token)), Effect.as(token)))
 
     /** One fetch: the refresh_token grant when there is a refresh token, else `acquire`. */
     const doFetch = (trigger: Trigger): Effect.Effect<AccessToken, TokenCacheError<E>> =>
       Effect.gen(function*() {
         // A background refresh has its own slower retry loop (refreshAhead): no quick retries here.
         const retries = trigger === "background" ? 0 : maxRetries
+        const startedAt = yield* Ref.get(epoch)
         const current = yield* store.get
+        if (trigger === "foreground" && Option.isSome(current) && usable(current.value, yield* Clock.currentTimeMillis)) {
+          // Stored meanwhile (by the fetch before this one, or another replica sharing the store).
+          return current.value
+        }
         const refreshable = Option.filter(current, (t) => Option.isSome(t.refreshToken))
         if (refreshWith !== undefined && Option.isSome(refreshable)) {
           const previous = refreshable.value
           const refreshToken = Option.getOrThrow(previous.refreshToken)
           yield* Effect.annotateCurrentSpan("oauth.grant_type", "refresh_token")
           const result = yield* Effect.either(attempts(Effect.provide(refreshWith(refreshToken), context), retries))
-          if (Either.isRight(result)) return yield* save(keepRefreshToken(result.right, previous))
+          if (Either.isRight(result)) return yield* save(inherit(result.right, previous), startedAt)
           if (!isInvalidGrant(result.left)) return yield* Effect.fail(result.left)
-          // The refresh token is dead: clear it, so no one uses it again.
-          yield* store.compareAndSet(previous, Option.none())
+          // The refresh token is dead: drop it (the access token, if still valid, stays usable).
+          yield* store.compareAndSet(previous, Option.some(new AccessToken({ ...previous, refreshToken: Option.none() })))
           if (acquire === undefined) {
             return yield* Effect.fail(
               new ReauthenticationRequired({ reason: "RefreshRejected", cache: name, oauthError: result.left })
@@ -151,7 +172,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
           return yield* Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
         }
         yield* Effect.annotateCurrentSpan("oauth.grant_type", "acquire")
-        return yield* save(yield* attempts(acquire, retries))
+        return yield* save(yield* attempts(acquire, retries), startedAt)
       }).pipe(
         Effect.tapBoth({
           onFailure: (e) =>
@@ -180,7 +201,9 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
               leader
                 ? Effect.zipRight(
                   Effect.forkIn(
-                    doFetch(trigger).pipe(
+                    // The fetch itself is interruptible (its timeout, closing the scope); only the
+                    // bookkeeping around it is not.
+                    Effect.interruptible(doFetch(trigger)).pipe(
                       Effect.onExit((exit) =>
                         Effect.zipRight(Ref.set(inflight, Option.none()), Deferred.done(deferred, exit))
                       )
@@ -214,8 +237,12 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
             (isTokenError(error.value) ? TokenError.isTransient(error.value) : isTransient(error.value as E))
           const now = yield* Clock.currentTimeMillis
           if (!transient || now >= expiresAt) return
-          const delay = yield* backoff(attempt, 1_000, 60_000)
-          yield* Effect.sleep(Duration.millis(Math.min(delay, expiresAt - now)))
+          const retryAfter = isTokenError(error.value)
+            ? Option.getOrElse(Option.map(TokenError.retryAfter(error.value), Duration.toMillis), () => 0)
+            : 0
+          const delay = Math.max(yield* backoff(attempt, 1_000, 60_000), retryAfter)
+          // At least 1 ms, so the loop always moves toward the expiry that ends it.
+          yield* Effect.sleep(Duration.millis(Math.max(1, Math.ceil(Math.min(delay, expiresAt - now)))))
         }
       })
 
@@ -230,13 +257,16 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       timing.token === token
         ? timing
         : (timing = { token, staleAt: RefreshPolicy.staleAt(policy, token), expiresAt: RefreshPolicy.expiresAt(policy, token) })
+    /** Whether a caller may be given `token` now: fresh, or (with background refresh) not yet expired. */
+    const usable = (token: AccessToken, now: number): boolean => {
+      const { expiresAt, staleAt } = timingOf(token)
+      return now < staleAt || (background && now < expiresAt)
+    }
     const fetchForeground = fetch("foreground")
     const get: Effect.Effect<AccessToken, TokenCacheError<E>> = Effect.flatMap(store.get, (current) => {
       if (Option.isNone(current)) return fetchForeground
       const token = current.value
-      const { expiresAt, staleAt } = timingOf(token)
-      const now = clock.unsafeCurrentTimeMillis()
-      if (now < staleAt || (background && now < expiresAt)) {
+      if (usable(token, clock.unsafeCurrentTimeMillis())) {
         hits.unsafeUpdate(1, [])
         return Effect.succeed(token)
       }
@@ -252,8 +282,12 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       refresh: fetch("forced"),
       invalidate: (token) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => store.compareAndSet(token, Option.some(expired(token, now)))),
-      set: (token) => save(token).pipe(Effect.asVoid),
-      clear: Effect.zipRight(store.set(Option.none()), FiberHandle.clear(refresher)),
+      set: (token) =>
+        Effect.flatMap(Ref.updateAndGet(epoch, (n) => n + 1), (startedAt) => save(token, startedAt)).pipe(Effect.asVoid),
+      clear: Ref.update(epoch, (n) => n + 1).pipe(
+        Effect.zipRight(store.set(Option.none())),
+        Effect.zipRight(FiberHandle.clear(refresher))
+      ),
       current: store.get
     } satisfies TokenCache<E>
   })

@@ -94,7 +94,10 @@ const toAccessToken = (body: TokenResponse, request: TokenRequest, sentAt: numbe
     tokenType: body.token_type.toLowerCase() === "bearer" ? "Bearer" : body.token_type,
     scopes,
     issuedAt: sentAt,
-    expiresAt: body.expires_in === undefined ? Option.none() : Option.some(sentAt + body.expires_in * 1000),
+    // `expires_in: 0` would make every read fetch anew: treat it as absent (the default lifetime applies).
+    expiresAt: body.expires_in === undefined || body.expires_in <= 0
+      ? Option.none()
+      : Option.some(sentAt + body.expires_in * 1000),
     refreshToken: body.refresh_token === undefined
       ? request.previousRefreshToken
       : Option.some(Redacted.make(body.refresh_token)),

@@ -472,6 +472,19 @@ describe("TokenCache under review findings", () => {
       expect(yield* source.count).toBeLessThan(20)
     }))
 
+  it.scoped("a background refresh follows the configured isTransient, like a foreground fetch", () =>
+    Effect.gen(function*() {
+      const source = yield* _source({ lifetime: "1 hour" })
+      const cache = yield* TokenCache.make({ acquire: source.acquire, isTransient: () => false, policy: { maxJitter: 0 } })
+      yield* cache.get
+      yield* source.failNext(_unavailable, _unavailable)
+      yield* TestClock.adjust("59 minutes")
+      yield* _settle
+      yield* TestClock.adjust("50 seconds")
+      yield* _settle
+      expect(yield* source.count).toBe(2) // one background attempt, not retried
+    }))
+
   it.scoped("a background refresh honours a 429's Retry-After", () =>
     Effect.gen(function*() {
       const source = yield* _source({ lifetime: "1 hour" })

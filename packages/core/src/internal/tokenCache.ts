@@ -234,7 +234,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
           )
           const transient = !(error.value instanceof ReauthenticationRequired) &&
             !(error.value instanceof TokenBudgetExceeded) &&
-            (isTokenError(error.value) ? TokenError.isTransient(error.value) : isTransient(error.value as E))
+            isTransient(error.value as E)
           const now = yield* Clock.currentTimeMillis
           if (!transient || now >= expiresAt) return
           const retryAfter = isTokenError(error.value)

@@ -5,25 +5,20 @@
  * provider with that issuer and yields its URLs and the registered test clients. Closing the
  * scope closes the server and every socket still open (keep-alive connections included).
  *
- * Quiet by design: `oidc-provider` writes "oidc-provider WARNING/NOTICE: ..." lines through
- * `console.warn` / `console.info` (the "Unsupported runtime" warning on Node 20 when the module
- * is first evaluated, the in-memory adapter and devInteractions warnings when a provider is
- * built, "default X function called" notices at request time). While at least one harness scope
- * is open those lines, and only those, are dropped. The module itself is imported lazily inside
- * that window so the import-time warning is caught too.
+ * The generic pieces (quiet console while open, lazy import of the module, a fresh RS256 key,
+ * listen / close, validation of static clients at start) are the sandbox's `OidcServer`, which
+ * the Centrapay OpenID Provider emulator uses too; this file only adds the clients and settings
+ * these conformance tests need.
  *
  * Client secrets must be VSCHAR (%x20-7E, RFC 6749 Appendix A): oidc-provider rejects any other
  * character, both in client metadata (`invalid_client_metadata`, surfaced as `invalid_client`
  * on use) and in a decoded Basic header (`invalid_request`). So the "special characters" secret
  * below is printable ASCII only; non-ASCII secrets cannot be tested against this server.
  */
-import * as crypto from "node:crypto"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
-import { promisify } from "node:util"
+import { OidcServer } from "@auth-pipeline/sandbox"
 import { Effect } from "effect"
 import type { Scope } from "effect"
-import type { default as Provider, ClientMetadata, Configuration, JWK } from "oidc-provider"
+import type { default as Provider, ClientMetadata, Configuration } from "oidc-provider"
 
 /** How a test client authenticates at the token endpoint. */
 export type TestClientAuthMethod = "client_secret_basic" | "client_secret_post"
@@ -103,75 +98,6 @@ const toMetadata = (client: TestClient): ClientMetadata => ({
   scope: client.scope
 })
 
-// ---------------------------------------------------------------------------------------------
-// Console filter for oidc-provider's own notices (reference counted over open harness scopes).
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g
-const isOidcProviderNotice = (args: ReadonlyArray<unknown>): boolean => {
-  const first = args[0]
-  return typeof first === "string" && first.replace(ANSI, "").startsWith("oidc-provider ")
-}
-
-let quietDepth = 0
-let originalWarn: typeof console.warn | undefined
-let originalInfo: typeof console.info | undefined
-
-const quietOn = Effect.sync(() => {
-  if (quietDepth++ === 0) {
-    const warn = console.warn
-    const info = console.info
-    originalWarn = warn
-    originalInfo = info
-    console.warn = (...args: Array<unknown>) => {
-      if (!isOidcProviderNotice(args)) warn.apply(console, args)
-    }
-    console.info = (...args: Array<unknown>) => {
-      if (!isOidcProviderNotice(args)) info.apply(console, args)
-    }
-  }
-})
-
-const quietOff = Effect.sync(() => {
-  if (--quietDepth === 0) {
-    if (originalWarn !== undefined) console.warn = originalWarn
-    if (originalInfo !== undefined) console.info = originalInfo
-    originalWarn = undefined
-    originalInfo = undefined
-  }
-})
-
-/** Drops oidc-provider's console notices for the lifetime of the current scope. */
-const quietOidcProvider = Effect.acquireRelease(quietOn, () => quietOff)
-
-// ---------------------------------------------------------------------------------------------
-
-const generateKeyPair = promisify(crypto.generateKeyPair)
-
-/** A fresh RS256 signing key (the provider's default ID token algorithm), so no dev keys. */
-const generateJwks = Effect.promise(async () => {
-  const { privateKey } = await generateKeyPair("rsa", { modulusLength: 2048 })
-  const jwk = privateKey.export({ format: "jwk" }) as JWK
-  return { keys: [{ ...jwk, kid: `test-${crypto.randomUUID()}`, alg: "RS256", use: "sig" }] }
-})
-
-const listen = (server: http.Server) =>
-  Effect.async<number, Error>((resume) => {
-    const onError = (error: Error) => resume(Effect.fail(error))
-    server.once("error", onError)
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", onError)
-      resume(Effect.succeed((server.address() as AddressInfo).port))
-    })
-  })
-
-const close = (server: http.Server) =>
-  Effect.async<void>((resume) => {
-    server.close(() => resume(Effect.void))
-    // Keep-alive sockets (fetch/undici keeps them open) would hold `close` forever.
-    server.closeAllConnections()
-  })
-
 /**
  * Starts oidc-provider on `http://127.0.0.1:<free port>` with client_credentials enabled and
  * the {@link BASIC_CLIENT} and {@link POST_CLIENT} clients (plus `options.clients`).
@@ -181,22 +107,10 @@ export const startOidcProvider = (
   options: OidcProviderOptions = {}
 ): Effect.Effect<OidcProviderHarness, Error, Scope.Scope> =>
   Effect.gen(function*() {
-    yield* quietOidcProvider
-    const { default: ProviderClass } = yield* Effect.promise(() => import("oidc-provider"))
-    const jwks = yield* generateJwks
-
-    const server = yield* Effect.acquireRelease(
-      Effect.sync(() => http.createServer()),
-      (server) => close(server)
-    )
-    const port = yield* listen(server)
-    const issuer = `http://127.0.0.1:${port}`
-
     const extra = options.clients ?? []
     const base: Configuration = {
       clients: [toMetadata(BASIC_CLIENT), toMetadata(POST_CLIENT), ...extra],
       scopes: [...TEST_SCOPES, ...(options.scopes ?? [])],
-      jwks,
       features: {
         clientCredentials: { enabled: true }
       },
@@ -204,37 +118,14 @@ export const startOidcProvider = (
         ClientCredentials: options.clientCredentialsTtl ?? DEFAULT_CLIENT_CREDENTIALS_TTL
       }
     }
-    const config = options.configure ? options.configure(base) : base
-
-    const provider = yield* Effect.try({
-      try: () => new ProviderClass(issuer, config),
-      catch: (cause) => new Error(`oidc-provider configuration rejected: ${String(cause)}`, { cause })
+    const server = yield* OidcServer.start({
+      configuration: options.configure ? options.configure(base) : base
     })
-    // Koa would print unexpected server errors to stderr; tests see them as HTTP 500 anyway.
-    provider.silent = true
-    server.on("request", provider.callback())
-
-    // Static clients are only validated on first use (then reported as `invalid_client`);
-    // validate them now so a bad test client fails here with the real reason.
-    for (const metadata of config.clients ?? []) {
-      yield* Effect.tryPromise({
-        try: () => provider.Client.find(metadata.client_id),
-        catch: (cause) => {
-          const c = cause as { message?: unknown; error_description?: unknown }
-          return new Error(
-            `oidc-provider rejected client ${JSON.stringify(metadata.client_id)}: ` +
-              `${String(c.message)} (${String(c.error_description)})`,
-            { cause }
-          )
-        }
-      })
-    }
-
     return {
-      issuer,
-      tokenEndpoint: `${issuer}/token`,
-      port,
+      issuer: server.issuer,
+      tokenEndpoint: `${server.issuer}/token`,
+      port: server.port,
       clients: { basic: BASIC_CLIENT, post: POST_CLIENT, extra },
-      provider
+      provider: server.provider
     }
   })

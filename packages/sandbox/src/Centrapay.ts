@@ -8,8 +8,9 @@
  * - A missing, unknown or revoked key gets 401 `{"message":"Unauthorized"}` (the docs show no
  *   error body; this is the emulator's choice).
  *
- * User access tokens (OIDC authorization code with PKCE at auth.centrapay.com) are not emulated
- * yet: an `Authorization` header alone gets 401.
+ * This emulator knows API keys only: an `Authorization` header alone gets 401. User access tokens
+ * (OIDC authorization code with PKCE at auth.centrapay.com) are emulated by `CentrapayOidc`, a
+ * real OpenID Provider on loopback whose API accepts both.
  *
  * @since 0.1.0
  */

@@ -49,6 +49,21 @@ export * as Autopay from "./Autopay.js"
 export * as Centrapay from "./Centrapay.js"
 
 /**
+ * Centrapay user access tokens: a real OpenID Provider (authorization code + PKCE, JWT access
+ * tokens, rotating refresh tokens) and the API on loopback.
+ *
+ * @since 0.1.0
+ */
+export * as CentrapayOidc from "./CentrapayOidc.js"
+
+/**
+ * oidc-provider on loopback: quiet console, fresh keys, closed with its scope.
+ *
+ * @since 0.1.0
+ */
+export * as OidcServer from "./OidcServer.js"
+
+/**
  * In-memory transport: an `HttpClient` routed by hostname, running in the caller's fiber.
  *
  * @since 0.1.0

@@ -1,0 +1,159 @@
+/**
+ * A real OpenID Provider (`oidc-provider`) on `http://127.0.0.1:<free port>`, for emulators and
+ * conformance tests: the generic pieces (quiet console, fresh signing keys, listen / close,
+ * static client validation) in one place.
+ *
+ * - Quiet: `oidc-provider` writes "oidc-provider WARNING/NOTICE: ..." lines through
+ *   `console.warn` / `console.info` (the "Unsupported runtime" warning on Node 20 when the module
+ *   is first evaluated, the in-memory adapter and devInteractions warnings when a provider is
+ *   built, "default X function called" notices at request time). While at least one
+ *   {@link quiet} scope is open those lines, and only those, are dropped. {@link start} opens
+ *   one and imports the module lazily inside it, so the import-time warning is caught too.
+ * - Keys: unless the configuration has `jwks`, a fresh RS256 key (no development keys).
+ * - Scoped: closing the scope closes the server and every socket still open (keep-alive
+ *   connections included).
+ * - Static clients are validated at start, so a bad one fails there with the real reason
+ *   (oidc-provider would otherwise answer `invalid_client` on first use).
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import type * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import type * as http from "node:http"
+import type { Configuration, default as Provider, JWK } from "oidc-provider"
+import * as internal from "./internal/oidcServer.js"
+
+/**
+ * A JSON Web Key Set (RFC 7517 §5).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JsonWebKeySet {
+  readonly keys: ReadonlyArray<JWK>
+}
+
+/**
+ * Why {@link start} failed: the port could not be bound, oidc-provider refused the
+ * configuration, or it refused a static client's metadata.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OidcServerError extends Data.TaggedError("OidcServerError")<{
+  readonly reason: "Listen" | "Configuration" | "InvalidClient"
+  readonly detail: string
+  readonly cause?: unknown
+}> {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `oidc-provider ${this.detail}`
+  }
+}
+
+/**
+ * The `oidc-provider` module (its `interactionPolicy`, `errors`, ...), as imported by
+ * {@link start}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OidcProviderModule = typeof import("oidc-provider")
+
+/**
+ * Options of {@link start}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * The oidc-provider configuration, or a function of the lazily imported module that builds it
+   * (to use `interactionPolicy` or `errors`). `jwks` defaults to a fresh RS256 key.
+   */
+  readonly configuration: Configuration | ((module: OidcProviderModule) => Configuration)
+  /**
+   * Runs once the provider is built, before it serves a request: the place for `provider.use`
+   * (Koa middleware is composed when the server starts answering) and event listeners.
+   */
+  readonly setup?: ((provider: Provider) => void) | undefined
+  /**
+   * Sees every request first; returning `true` means it answers the request itself and
+   * oidc-provider never sees it (for a protected resource on the same origin).
+   */
+  readonly intercept?: ((request: http.IncomingMessage, response: http.ServerResponse) => boolean) | undefined
+}
+
+/**
+ * A running provider.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OidcServer {
+  /** `http://127.0.0.1:<port>` (no trailing slash). */
+  readonly issuer: string
+  readonly port: number
+  readonly provider: Provider
+  /** The configuration as used (with `jwks`). */
+  readonly configuration: Configuration
+  /** The public half of the signing keys, as served at `jwks_uri`. */
+  readonly publicJwks: JsonWebKeySet
+}
+
+/**
+ * The only interface the server listens on: `127.0.0.1`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const host: string = internal.host
+
+/**
+ * Starts oidc-provider on `http://127.0.0.1:<free port>` (the issuer) until the scope closes.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const server = yield* OidcServer.start({
+ *     configuration: { features: { clientCredentials: { enabled: true } } }
+ *   })
+ *   return `${server.issuer}/.well-known/openid-configuration`
+ * }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const start: (options: Options) => Effect.Effect<OidcServer, OidcServerError, Scope.Scope> = internal.start
+
+/**
+ * Drops oidc-provider's console notices (and nothing else) while the scope is open.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const quiet: Effect.Effect<void, never, Scope.Scope> = internal.quiet
+
+/**
+ * A fresh RS256 signing key (the provider's default ID token algorithm) as a private JWKS,
+ * with a random `kid`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const generateSigningKeys: Effect.Effect<JsonWebKeySet> = internal.generateSigningKeys
+
+/**
+ * The public members of a key set (private parameters removed).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const publicKeys: (jwks: JsonWebKeySet) => JsonWebKeySet = internal.publicKeys

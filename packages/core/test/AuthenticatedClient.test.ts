@@ -8,7 +8,7 @@ import * as Grant from "../src/Grant.js"
 import * as TokenCache from "../src/TokenCache.js"
 import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import { _fakeHttp, type Recorded } from "./_fakeHttp.js"
-import { _observe, _renderings } from "./_observe.js"
+import { observe, renderings } from "@auth-pipeline/testing/Observe"
 import { _settle } from "./_source.js"
 
 const endpoint = TokenEndpoint.make({
@@ -112,7 +112,7 @@ describe("AuthenticatedClient", () => {
       })
       expect(w.api.length).toBe(2)
       expect(w.issued()).toBe(2)
-      expect(_renderings(error)).not.toMatch(/tok-\d/)
+      expect(renderings(error)).not.toMatch(/tok-\d/)
     }))
 
   it.scoped("WWW-Authenticate error=\"invalid_token\" counts as a rejection whatever the status", () =>
@@ -155,12 +155,12 @@ describe("AuthenticatedClient", () => {
       const error = yield* Effect.flip(getJson(client))
       expect(error).toMatchObject({ _tag: "Unauthorized", status: 401, retried: false })
       expect(w.api.map((r) => r.headers["x-api-key"])).toEqual(["key-123"])
-      expect(_renderings(error)).not.toContain("key-123")
+      expect(renderings(error)).not.toContain("key-123")
     }))
 
   it.scoped("the credential header is redacted in logs and spans", () =>
     Effect.gen(function*() {
-      const { observed, layer } = _observe()
+      const { observed, layer } = observe()
       const w = yield* world()
       const client = AuthenticatedClient.make(w.client, w.cache, { scheme: CredentialScheme.header("X-Custom-Token") })
       yield* client.execute(HttpClientRequest.get("https://api.test/x")).pipe(

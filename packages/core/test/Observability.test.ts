@@ -8,7 +8,7 @@ import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import * as Metrics from "../src/Metrics.js"
 import * as TokenCache from "../src/TokenCache.js"
 import { _fakeHttp } from "./_fakeHttp.js"
-import { _observe } from "./_observe.js"
+import { observe } from "@auth-pipeline/testing/Observe"
 import { _oauth, _settle, _source } from "./_source.js"
 
 const count = (metric: typeof Metrics.cacheHits, name: string, extra: Record<string, string> = {}) =>
@@ -20,7 +20,7 @@ const count = (metric: typeof Metrics.cacheHits, name: string, extra: Record<str
 describe("metrics and spans", () => {
   it.scoped("counts token requests, cache hits, background refreshes, 401 retries and failures", () =>
     Effect.gen(function*() {
-      const { observed, layer } = _observe()
+      const { observed, layer } = observe()
       const name = "metrics-test"
       const source = yield* _source({ lifetime: "1 hour" })
       const cache = yield* TokenCache.make({ name, acquire: source.acquire, policy: { maxJitter: 0 } })
@@ -50,7 +50,7 @@ describe("metrics and spans", () => {
 
   it.scoped("the token request span names the grant and outcome, never a secret", () =>
     Effect.gen(function*() {
-      const { observed, layer } = _observe()
+      const { observed, layer } = observe()
       const { client } = yield* _fakeHttp(() => Effect.succeed({ status: 400, json: { error: "invalid_grant" } }))
       const endpoint = TokenEndpoint.make({
         url: "https://auth.test/token",

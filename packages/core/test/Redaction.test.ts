@@ -9,7 +9,7 @@ import * as ClientAuthentication from "../src/ClientAuthentication.js"
 import * as Grant from "../src/Grant.js"
 import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import { _fakeHttp, _tokenBody, type Reply } from "./_fakeHttp.js"
-import { _observe, _renderings } from "./_observe.js"
+import { observe, renderings } from "@auth-pipeline/testing/Observe"
 
 const CLIENT_SECRET = "CLIENT-SECRET-z3Kq"
 const REFRESH_TOKEN = "REFRESH-TOKEN-w8Yp"
@@ -60,7 +60,7 @@ describe("secrets never leak", () => {
   for (const [name, reply] of Object.entries(failures)) {
     it.effect(`failure path: ${name}`, () =>
       Effect.gen(function*() {
-        const { observed, layer } = _observe()
+        const { observed, layer } = observe()
         for (const endpoint of endpoints) {
           const { client } = yield* _fakeHttp(() => Effect.succeed(reply))
           for (const grant of [Grant.clientCredentials(endpoint), Grant.refreshToken(endpoint, Redacted.make(REFRESH_TOKEN))]) {
@@ -71,7 +71,7 @@ describe("secrets never leak", () => {
               Effect.flip,
               Effect.provide(layer)
             )
-            expectClean(_renderings(error))
+            expectClean(renderings(error))
           }
         }
         expect(observed.logs.length).toBeGreaterThan(0)
@@ -82,7 +82,7 @@ describe("secrets never leak", () => {
 
   it.effect("failure path: invalid_grant echoing the refresh token it was sent", () =>
     Effect.gen(function*() {
-      const { observed, layer } = _observe()
+      const { observed, layer } = observe()
       const { client } = yield* _fakeHttp(() =>
         Effect.succeed({ status: 400, json: { error: "invalid_grant", error_description: `${REFRESH_TOKEN} is revoked` } })
       )
@@ -93,13 +93,13 @@ describe("secrets never leak", () => {
         Effect.provide(layer)
       )
       expect(error.message).toContain("<redacted> is revoked")
-      expectClean(_renderings(error))
+      expectClean(renderings(error))
       expectClean(observed.text())
     }))
 
   it.effect("failure path: timeout", () =>
     Effect.gen(function*() {
-      const { observed, layer } = _observe()
+      const { observed, layer } = observe()
       const { client } = yield* _fakeHttp(() => Effect.never)
       const fiber = yield* Grant.refreshToken(endpoints[0]!, Redacted.make(REFRESH_TOKEN)).pipe(
         Effect.provideService(HttpClient.HttpClient, client),
@@ -111,7 +111,7 @@ describe("secrets never leak", () => {
       yield* TestClock.adjust("30 seconds")
       const error = yield* Fiber.join(fiber)
       expect(error._tag).toBe("TokenRequestError")
-      expectClean(_renderings(error))
+      expectClean(renderings(error))
       expectClean(observed.text())
     }))
 
@@ -128,13 +128,13 @@ describe("secrets never leak", () => {
       )
       const token = yield* Grant.clientCredentials(endpoints[0]!).pipe(Effect.provideService(HttpClient.HttpClient, client))
       expect(token.extra).toMatchObject({ authed_user: { access_token: ACCESS_TOKEN } }) // kept, not lost
-      expectClean(_renderings(token))
+      expectClean(renderings(token))
       expect(JSON.stringify(token)).toContain(`"refresh_expires_in":0`)
     }))
 
   it.effect("a successful token prints no secret and its span carries none", () =>
     Effect.gen(function*() {
-      const { observed, layer } = _observe()
+      const { observed, layer } = observe()
       const { client } = yield* _fakeHttp(() =>
         Effect.succeed({ json: _tokenBody({ access_token: ACCESS_TOKEN, refresh_token: REFRESH_TOKEN, id_token: ACCESS_TOKEN }) })
       )
@@ -145,7 +145,7 @@ describe("secrets never leak", () => {
           Effect.provide(layer)
         )
         expect(Redacted.value(token.value)).toBe(ACCESS_TOKEN)
-        expectClean(_renderings(token))
+        expectClean(renderings(token))
       }
       const span = observed.spans.find((s) => s.name === "auth-pipeline.token_request")!
       expect(span.attributes.get("oauth.outcome")).toBe("success")

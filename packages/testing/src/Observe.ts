@@ -22,7 +22,7 @@ const render = (u: unknown): string => {
   }
 }
 
-export const _observe = (): { observed: Observed; layer: Layer.Layer<never> } => {
+export const observe = (): { observed: Observed; layer: Layer.Layer<never> } => {
   const logs: Array<string> = []
   const spans: Observed["spans"] = []
   const logger = Logger.make(({ annotations, cause, message, spans: logSpans }) => {
@@ -82,7 +82,7 @@ export const _observe = (): { observed: Observed; layer: Layer.Layer<never> } =>
 }
 
 /** Every textual form of a value a user might print or log. */
-export const _renderings = (u: unknown): string =>
+export const renderings = (u: unknown): string =>
   [
     String(u),
     typeof u === "object" && u !== null && "message" in u ? String(u.message) : "",

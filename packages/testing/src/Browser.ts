@@ -1,0 +1,46 @@
+/**
+ * A headless Chromium for end-to-end tests: Debian's `/usr/bin/chromium` driven by
+ * `playwright-core` (never a downloaded browser), with the flags this machine needs (no sandbox
+ * as root, no background networking: nothing leaves loopback) and a fresh profile directory.
+ * Scoped: closing the scope closes the browser and deletes the profile.
+ */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Effect } from "effect"
+import type { Scope } from "effect"
+import type { BrowserContext } from "playwright-core"
+
+/** Where CI installs Chromium (`apt-get install chromium`); `CHROMIUM_PATH` overrides it. */
+export const chromiumPath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium"
+
+/** Whether Chromium is installed at {@link chromiumPath}. */
+export const chromiumInstalled = (): boolean => fs.existsSync(chromiumPath)
+
+const flags = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync"
+]
+
+/** Launches Chromium with a fresh profile directory and yields its browser context. */
+export const launch: Effect.Effect<BrowserContext, Error, Scope.Scope> = Effect.gen(function*() {
+  const { chromium } = yield* Effect.promise(() => import("playwright-core"))
+  const profile = yield* Effect.acquireRelease(
+    Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "auth-pipeline-chromium-"))),
+    (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+  )
+  return yield* Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () =>
+        chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: flags }),
+      catch: (cause) => new Error(`Chromium did not start from ${chromiumPath}: ${String(cause)}`, { cause })
+    }),
+    (context) => Effect.promise(() => context.close())
+  )
+})

@@ -1,0 +1,129 @@
+/**
+ * A {@link TokenStore} in a file, so a CLI or desktop app keeps its login (access, refresh and id
+ * token) across restarts.
+ *
+ * - The file is a versioned JSON {@link Document}, validated on read; it holds the secrets in
+ *   clear text and is created owner-only (`0o600`, in a `0o700` directory when the store creates
+ *   it; on Windows the mode bits are not enforced: keep it in the user's profile).
+ * - Writes are atomic: a unique temp file next to the target is written, fsynced and renamed over
+ *   the target (then the directory is fsynced where the platform allows), so a crash leaves the old
+ *   token set or the new one, never a half-written file; a rotated refresh token is not lost.
+ * - The file is read once, on the first `get` or `compareAndSet`; afterwards `get` is served from
+ *   memory and every write goes to the file first, then to memory. A failed write changes neither.
+ * - For ONE process: `compareAndSet` is atomic within the process (a semaphore), not across
+ *   processes, and changes another process makes to the file are not seen. Use one store per file;
+ *   replicas that share a token (a fleet of servers) need a shared store with its own
+ *   compare-and-set.
+ * - A missing file is no token. An unreadable, corrupt or schema-invalid file fails `get` and
+ *   `compareAndSet` with a `TokenStoreError` whose detail never quotes the file (it holds
+ *   secrets); `set` (a new login, or `TokenCache.clear`) replaces it.
+ *
+ * ```ts
+ * import { FileTokenStore, Grant, TokenCache, type TokenEndpoint } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ * import * as os from "node:os"
+ *
+ * declare const endpoint: TokenEndpoint.TokenEndpoint
+ *
+ * // Needs FileSystem (NodeFileSystem.layer), HttpClient and a Scope.
+ * const login = Effect.gen(function*() {
+ *   const store = yield* FileTokenStore.make({ path: `${os.homedir()}/.config/my-cli/tokens.json` })
+ *   return yield* TokenCache.make({ name: "my-cli", refresh: (rt) => Grant.refreshToken(endpoint, rt), store })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type { FileSystem } from "@effect/platform"
+import type { Effect, Option, Schema } from "effect"
+import type * as AccessToken from "./AccessToken.js"
+import * as internal from "./internal/fileTokenStore.js"
+import * as storedToken from "./internal/storedToken.js"
+import type { TokenStore } from "./TokenStore.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * The file. Its directory is created (`0o700`, with any missing parents) on the first write;
+   * temp files are written next to it as `<path>.<uuid>.tmp`.
+   */
+  readonly path: string
+}
+
+/**
+ * A store backed by the file at `options.path`. Building it reads nothing and cannot fail; it
+ * removes the temp files a crashed write may have left next to the file.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options: Options) => Effect.Effect<TokenStore, never, FileSystem.FileSystem> = internal.make
+
+/**
+ * The JSON form of an {@link AccessToken.AccessToken}: every field, the `Redacted` values as
+ * plain strings, the times as epoch milliseconds, an empty `Option` as `null`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredTokenEncoded {
+  readonly accessToken: string
+  readonly tokenType: string
+  readonly scopes: ReadonlyArray<string>
+  readonly issuedAt: number
+  readonly expiresAt: number | null
+  readonly refreshToken: string | null
+  readonly idToken: string | null
+  readonly extra: { readonly [key: string]: unknown }
+}
+
+/**
+ * The codec between an {@link AccessToken.AccessToken} and its stored JSON form
+ * ({@link StoredTokenEncoded}); the secrets are unwrapped only in the encoded form. Any store that
+ * keeps tokens as JSON (a file, Redis) can use it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const StoredToken: Schema.Schema<AccessToken.AccessToken, StoredTokenEncoded> = storedToken.StoredToken
+
+/**
+ * The format version this module writes and reads.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const currentVersion: 1 = storedToken.currentVersion
+
+/**
+ * The content of the file: the format version and the token, if any.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Document {
+  readonly version: typeof currentVersion
+  readonly token: Option.Option<AccessToken.AccessToken>
+}
+
+/**
+ * The file's JSON: `{ "version": 1, "token": StoredTokenEncoded | null }`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DocumentEncoded {
+  readonly version: typeof currentVersion
+  readonly token: StoredTokenEncoded | null
+}
+
+/**
+ * The codec of the file's content.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Document: Schema.Schema<Document, DocumentEncoded> = storedToken.Document

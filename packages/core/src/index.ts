@@ -36,3 +36,17 @@ export * as ProviderAuth from "./ProviderAuth.js"
 export * as RateLimit from "./RateLimit.js"
 /** @since 0.1.0 */
 export * as ProviderConfig from "./ProviderConfig.js"
+/** @since 0.1.0 */
+export * as Pkce from "./Pkce.js"
+/** @since 0.1.0 */
+export * as OidcDiscovery from "./OidcDiscovery.js"
+/** @since 0.1.0 */
+export * as Jwks from "./Jwks.js"
+/** @since 0.1.0 */
+export * as IdToken from "./IdToken.js"
+/** @since 0.1.0 */
+export * as AuthorizationCode from "./AuthorizationCode.js"
+/** @since 0.1.0 */
+export * as LoopbackRedirect from "./LoopbackRedirect.js"
+/** @since 0.1.0 */
+export * as OidcClient from "./OidcClient.js"

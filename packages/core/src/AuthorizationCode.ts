@@ -1,0 +1,221 @@
+/**
+ * The front-channel half of the OAuth 2.0 authorization code flow (RFC 6749 §4.1) as OpenID
+ * Connect uses it: the authorization URL with a PKCE `S256` challenge (RFC 7636), `state` and
+ * `nonce` from the CSPRNG; the callback checked (`state`, RFC 9207 `iss`, an error response as a
+ * typed error) before its code is handed to `Grant.authorizationCode`; and the RP-initiated
+ * logout URL.
+ *
+ * @since 0.1.0
+ */
+import { Data, Effect, Option, Redacted } from "effect"
+import * as Pkce from "./Pkce.js"
+
+/**
+ * What an application keeps between sending the user to the authorization URL and the callback
+ * (in a session, a cookie it encrypts, or memory for a CLI): the URL itself, the `state` that the
+ * callback must echo, the `nonce` the ID token must carry, and the PKCE verifier (secret).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthorizationRequest {
+  /** Where to send the user. */
+  readonly url: URL
+  readonly state: string
+  readonly nonce: string
+  readonly codeVerifier: Redacted.Redacted<string>
+  /** The `redirect_uri` sent, which the code exchange must repeat. */
+  readonly redirectUri: string
+  /** The scopes asked for (`openid` first). */
+  readonly scopes: ReadonlyArray<string>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthorizationUrlOptions {
+  /** The provider's `authorization_endpoint`. */
+  readonly authorizationEndpoint: string
+  readonly clientId: string
+  /** A web URL, an app scheme (`com.example.app://oidc-callback`) or a loopback URL (RFC 8252). */
+  readonly redirectUri: string
+  /** Scopes besides `openid`, which is always asked for. */
+  readonly scope?: ReadonlyArray<string> | undefined
+  /**
+   * Other query parameters (`prompt`, `login_hint`, or a provider's own such as Centrapay's `u`).
+   * They cannot override the parameters this module sets.
+   */
+  readonly extraParams?: Readonly<Record<string, string>> | undefined
+}
+
+const reserved = new Set([
+  "response_type",
+  "client_id",
+  "redirect_uri",
+  "scope",
+  "state",
+  "nonce",
+  "code_challenge",
+  "code_challenge_method"
+])
+
+/**
+ * Builds an authorization request: `response_type=code`, the scopes with `openid`, a fresh PKCE
+ * pair (S256), `state` and `nonce` of 256 random bits each, and the extra parameters (empty ones
+ * left out).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const authorizationUrl = (options: AuthorizationUrlOptions): Effect.Effect<AuthorizationRequest> =>
+  Effect.gen(function*() {
+    const pkce = yield* Pkce.make
+    const state = yield* Pkce.randomToken()
+    const nonce = yield* Pkce.randomToken()
+    const scopes = [...new Set(["openid", ...(options.scope ?? []).filter((s) => s.length > 0)])]
+    const url = new URL(options.authorizationEndpoint)
+    const params = url.searchParams
+    params.set("response_type", "code")
+    params.set("client_id", options.clientId)
+    params.set("redirect_uri", options.redirectUri)
+    params.set("scope", scopes.join(" "))
+    params.set("state", state)
+    params.set("nonce", nonce)
+    params.set("code_challenge", pkce.challenge)
+    params.set("code_challenge_method", pkce.method)
+    for (const [name, value] of Object.entries(options.extraParams ?? {})) {
+      if (!reserved.has(name) && value.length > 0) params.set(name, value)
+    }
+    return { url, state, nonce, codeVerifier: pkce.verifier, redirectUri: options.redirectUri, scopes }
+  })
+
+/**
+ * The callback could not be accepted: its `state` is not the one sent (`StateMismatch`: a forged
+ * or stale callback), its `iss` names another issuer (`IssuerMismatch`, RFC 9207), the provider
+ * answered with an error (`ErrorResponse`: `error` is e.g. `access_denied`, `login_required`), or
+ * there is no code (`MissingCode`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AuthorizationError extends Data.TaggedError("AuthorizationError")<{
+  readonly reason: "StateMismatch" | "IssuerMismatch" | "ErrorResponse" | "MissingCode"
+  /** The `error` code of an error response. */
+  readonly error: Option.Option<string>
+  readonly errorDescription: Option.Option<string>
+}> {
+  /** @since 0.1.0 */
+  override get message(): string {
+    switch (this.reason) {
+      case "StateMismatch":
+        return "Authorization callback rejected: state does not match the request (forged or stale callback)"
+      case "IssuerMismatch":
+        return "Authorization callback rejected: iss does not name the expected issuer"
+      case "MissingCode":
+        return "Authorization callback rejected: no authorization code"
+      case "ErrorResponse": {
+        const description = Option.match(this.errorDescription, { onNone: () => "", onSome: (d) => `: ${d}` })
+        return `Authorization failed: ${Option.getOrElse(this.error, () => "error")}${description}`
+      }
+    }
+  }
+}
+
+const equalStrings = (a: string, b: string): boolean => {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+const paramsOf = (callback: string | URL | URLSearchParams): URLSearchParams => {
+  if (callback instanceof URLSearchParams) return callback
+  if (callback instanceof URL) return callback.searchParams
+  // A request target as a server sees it ("/oidc-callback?code=...") or a whole URL.
+  if (callback.startsWith("/")) return new URL(callback, "http://localhost").searchParams
+  try {
+    return new URL(callback).searchParams
+  } catch {
+    return new URLSearchParams(callback.startsWith("?") ? callback.slice(1) : callback)
+  }
+}
+
+const failWith = (
+  reason: AuthorizationError["reason"],
+  params?: URLSearchParams
+): Effect.Effect<never, AuthorizationError> =>
+  Effect.fail(
+    new AuthorizationError({
+      reason,
+      error: Option.fromNullable(params?.get("error")),
+      errorDescription: Option.fromNullable(params?.get("error_description"))
+    })
+  )
+
+/**
+ * Checks a callback (the redirect URL, a request target such as `/oidc-callback?code=...`, its
+ * query string or parameters) against the request it
+ * answers and yields the authorization code. In order: `state` must equal the request's; `iss`,
+ * when present or when `requireIss` (the provider advertises
+ * `authorization_response_iss_parameter_supported`), must equal `issuer`; then an error response
+ * fails with its `error`; then a `code` must be present.
+ *
+ * @since 0.1.0
+ * @category callback
+ */
+export const validateCallback = (
+  request: AuthorizationRequest,
+  callback: string | URL | URLSearchParams,
+  options: { readonly issuer?: string | undefined; readonly requireIss?: boolean | undefined } = {}
+): Effect.Effect<Redacted.Redacted<string>, AuthorizationError> => {
+  const params = paramsOf(callback)
+  const state = params.get("state")
+  if (state === null || !equalStrings(state, request.state)) return failWith("StateMismatch")
+  const iss = params.get("iss")
+  if (options.issuer !== undefined && (iss !== null || options.requireIss === true) && iss !== options.issuer) {
+    return failWith("IssuerMismatch")
+  }
+  if (params.get("error") !== null) return failWith("ErrorResponse", params)
+  const code = params.get("code")
+  if (code === null || code.length === 0) return failWith("MissingCode")
+  return Effect.succeed(Redacted.make(code))
+}
+
+/**
+ * A logout request: the URL to send the user to and the `state` the post-logout redirect will
+ * carry back.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EndSessionRequest {
+  readonly url: URL
+  readonly state: string
+}
+
+/**
+ * The RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0): `client_id`,
+ * `id_token_hint` when an ID token is known, `post_logout_redirect_uri` and a `state` (fresh
+ * unless given).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const endSessionUrl = (options: {
+  readonly endSessionEndpoint: string
+  readonly clientId: string
+  readonly postLogoutRedirectUri?: string | undefined
+  readonly idTokenHint?: Redacted.Redacted<string> | undefined
+  readonly state?: string | undefined
+}): Effect.Effect<EndSessionRequest> =>
+  Effect.map(options.state === undefined ? Pkce.randomToken() : Effect.succeed(options.state), (state) => {
+    const url = new URL(options.endSessionEndpoint)
+    url.searchParams.set("client_id", options.clientId)
+    if (options.idTokenHint !== undefined) url.searchParams.set("id_token_hint", Redacted.value(options.idTokenHint))
+    if (options.postLogoutRedirectUri !== undefined) {
+      url.searchParams.set("post_logout_redirect_uri", options.postLogoutRedirectUri)
+    }
+    url.searchParams.set("state", state)
+    return { url, state }
+  })

@@ -1,0 +1,91 @@
+/**
+ * A provider's signing keys (its JSON Web Key Set, RFC 7517 §5), fetched from `jwks_uri` over
+ * `HttpClient`, kept, and fetched again when a token names a key the set does not hold (key
+ * rotation), at most once per cooldown.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import { Clock, Duration, Effect, Schema } from "effect"
+import type { JSONWebKeySet } from "jose"
+import { cachedSuccess, fetchDocument } from "./internal/fetchDocument.js"
+import { DiscoveryError } from "./OidcDiscovery.js"
+
+/**
+ * A JWK Set: a `keys` array of JSON objects, each with at least `kty`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const JsonWebKeySet = Schema.Struct({
+  keys: Schema.Array(
+    Schema.Struct({ kty: Schema.NonEmptyString }, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+  )
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Jwks {
+  /** The keys as last fetched (fetched on first use). */
+  readonly get: Effect.Effect<JSONWebKeySet, DiscoveryError>
+  /**
+   * Fetches the set again, unless it was fetched within the cooldown: then the kept set is
+   * returned, so tokens naming unknown keys cannot make the client hammer the provider.
+   */
+  readonly refresh: Effect.Effect<JSONWebKeySet, DiscoveryError>
+}
+
+/**
+ * How long after a fetch an unknown key does not cause another: 30 s.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultCooldown: Duration.Duration = Duration.seconds(30)
+
+/**
+ * The key set at `url`, fetched on first use and kept (for `ttl`, default 24 hours), refetched on
+ * demand at most once per `cooldown`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const remote = (
+  url: string,
+  options: {
+    readonly timeout?: Duration.DurationInput | undefined
+    readonly ttl?: Duration.DurationInput | undefined
+    readonly cooldown?: Duration.DurationInput | undefined
+  } = {}
+): Effect.Effect<Jwks, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const context = yield* Effect.context<HttpClient.HttpClient>()
+    const cooldown = Duration.toMillis(Duration.decode(options.cooldown ?? defaultCooldown))
+    let fetchedAt = Number.NEGATIVE_INFINITY
+    const load = fetchDocument(url, JsonWebKeySet, options.timeout ?? Duration.seconds(30)).pipe(
+      Effect.mapError((failure) => new DiscoveryError({ ...failure, document: "jwks" })),
+      Effect.map((set) => set as unknown as JSONWebKeySet),
+      Effect.tap(() => Effect.map(Clock.currentTimeMillis, (now) => (fetchedAt = now))),
+      Effect.provide(context)
+    )
+    const cache = yield* cachedSuccess(load, options.ttl ?? Duration.hours(24))
+    // One refresh at a time, the cooldown checked inside: concurrent tokens naming an unknown key
+    // share one fetch instead of queueing one each.
+    const refreshLock = yield* Effect.makeSemaphore(1)
+    return {
+      get: cache.get,
+      refresh: refreshLock.withPermits(1)(
+        Effect.flatMap(Clock.currentTimeMillis, (now) => now - fetchedAt < cooldown ? cache.get : cache.reload)
+      )
+    }
+  })
+
+/**
+ * A fixed key set (tests, or keys configured out of band).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromKeys = (keys: JSONWebKeySet): Jwks => ({ get: Effect.succeed(keys), refresh: Effect.succeed(keys) })

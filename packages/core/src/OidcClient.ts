@@ -1,0 +1,160 @@
+/**
+ * User access tokens through OpenID Connect: the authorization code flow with PKCE, the ID token
+ * verified, the user's token set in a {@link TokenCache} refreshed in the background with the
+ * refresh_token grant, an authenticated `HttpClient`, loopback login for native apps (RFC 8252)
+ * and logout. The provider's metadata comes from discovery (fetched on first use, cached); the
+ * userinfo endpoint is never called: the claims are those of the ID token.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import type { Duration, Effect, Option, Schema, Scope } from "effect"
+import type { AccessToken } from "./AccessToken.js"
+import type { AuthorizationError, AuthorizationRequest, EndSessionRequest } from "./AuthorizationCode.js"
+import type { ClientAuthentication } from "./ClientAuthentication.js"
+import type { IdTokenError } from "./IdToken.js"
+import * as internal from "./internal/oidcClient.js"
+import type { LoopbackRedirectError, Options as LoopbackOptions } from "./LoopbackRedirect.js"
+import type { DiscoveryError, ProviderMetadata } from "./OidcDiscovery.js"
+import type { ClientOptions, ProviderAuth } from "./ProviderAuth.js"
+import type * as TokenCache from "./TokenCache.js"
+import type { TokenError } from "./TokenError.js"
+import type { TokenStoreError } from "./TokenStore.js"
+
+/**
+ * Failures of a refresh (and so of `token` and the client): the token request, discovery, or the
+ * new ID token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RefreshError = TokenError | DiscoveryError | IdTokenError
+
+/**
+ * Failures of a login: the callback, the code exchange, discovery, the ID token, or storing the
+ * token set.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LoginError = AuthorizationError | TokenError | DiscoveryError | IdTokenError | TokenStoreError
+
+/**
+ * A signed-in user: the token set (access, refresh and ID token) and the ID token's claims,
+ * decoded with the client's Schema.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Session<A> {
+  readonly token: AccessToken
+  readonly claims: A
+}
+
+/**
+ * Per-login choices; unset ones come from the client's options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthorizeOptions {
+  readonly redirectUri?: string | undefined
+  /** Scopes besides `openid`. */
+  readonly scope?: ReadonlyArray<string> | undefined
+  /** Extra query parameters, merged over the client's. */
+  readonly extraParams?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * Options of {@link OidcClient.loginLoopback}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LoopbackLoginOptions extends LoopbackOptions, Omit<AuthorizeOptions, "redirectUri"> {
+  /**
+   * Shows the authorization URL to the user. Default: print it to the console and try the
+   * system's browser opener (`open`, `xdg-open`, `start`), ignoring a missing one.
+   */
+  readonly open?: ((url: URL) => Effect.Effect<void>) | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface OidcClient<A> extends ProviderAuth<RefreshError> {
+  /** The provider's discovery document (fetched on first use, cached). */
+  readonly metadata: Effect.Effect<ProviderMetadata, DiscoveryError>
+  /** Starts a login: the URL to send the user to and what to keep until the callback. */
+  readonly authorize: (options?: AuthorizeOptions) => Effect.Effect<AuthorizationRequest, DiscoveryError>
+  /**
+   * Completes a login: checks the callback against `request`, exchanges the code with the PKCE
+   * verifier, verifies the ID token (with the request's nonce), decodes its claims and puts the
+   * token set in the cache, which then keeps it fresh.
+   */
+  readonly callback: (
+    request: AuthorizationRequest,
+    callback: string | URL | URLSearchParams
+  ) => Effect.Effect<Session<A>, LoginError>
+  /** The whole login of a command-line or desktop app through a loopback redirect (RFC 8252). */
+  readonly loginLoopback: (options?: LoopbackLoginOptions) => Effect.Effect<Session<A>, LoginError | LoopbackRedirectError>
+  /** The claims of the current ID token, if signed in. */
+  readonly claims: Effect.Effect<Option.Option<A>, TokenStoreError | IdTokenError>
+  /**
+   * Forgets the token set and yields the provider's logout URL (with `post_logout_redirect_uri`
+   * and `state`), when the provider has one.
+   */
+  readonly logout: (options?: {
+    readonly postLogoutRedirectUri?: string | undefined
+    readonly state?: string | undefined
+  }) => Effect.Effect<Option.Option<EndSessionRequest>, DiscoveryError | TokenStoreError>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options<A, I> extends ClientOptions {
+  /** A name for the cache, spans and metrics. */
+  readonly name: string
+  /** The issuer; its discovery document must name it exactly. */
+  readonly issuer: string
+  readonly clientId: string
+  /** How the client authenticates at the token endpoint. Default `none` (a public client). */
+  readonly clientAuthentication?: ClientAuthentication | undefined
+  /** The default redirect URI of {@link OidcClient.authorize}. */
+  readonly redirectUri?: string | undefined
+  /** Scopes besides `openid`. */
+  readonly scope?: ReadonlyArray<string> | undefined
+  /** Extra authorization query parameters. */
+  readonly extraParams?: Readonly<Record<string, string>> | undefined
+  /** The claims the provider documents, decoded from every verified ID token. */
+  readonly claims: Schema.Schema<A, I>
+  /** ID token clock tolerance. Default 30 s. */
+  readonly clockTolerance?: Duration.DurationInput | undefined
+  /** The logout endpoint when the discovery document has no `end_session_endpoint`. */
+  readonly endSessionEndpoint?: string | undefined
+  /** The default `post_logout_redirect_uri`. */
+  readonly postLogoutRedirectUri?: string | undefined
+  /** Timeout of each token request. Default 30 s. */
+  readonly tokenTimeout?: Duration.DurationInput | undefined
+  /** Discovery document timeout and lifetime in the cache. */
+  readonly discovery?: {
+    readonly timeout?: Duration.DurationInput | undefined
+    readonly ttl?: Duration.DurationInput | undefined
+  } | undefined
+  /** Cache behaviour: refresh policy, background refresh, retries, store (e.g. `FileTokenStore`). */
+  readonly cache?: Omit<TokenCache.Options<RefreshError, never>, "acquire" | "refresh" | "name" | "isTransient"> | undefined
+}
+
+/**
+ * Builds an OIDC client over the `HttpClient` in context; its background refresh lives in the
+ * current Scope. Nothing is fetched until first needed, so an app with a stored token set starts
+ * offline.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: <A, I>(options: Options<A, I>) => Effect.Effect<OidcClient<A>, never, HttpClient.HttpClient | Scope.Scope> =
+  internal.make

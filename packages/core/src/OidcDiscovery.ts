@@ -1,0 +1,149 @@
+/**
+ * OpenID Connect Discovery 1.0: the provider's metadata from
+ * `{issuer}/.well-known/openid-configuration`, validated with a Schema, checked to name the same
+ * issuer (§4.3), and cached. Endpoint URLs must be https (or http on a loopback host).
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import { Data, Duration, Effect, Schema } from "effect"
+import { cachedSuccess, type DocumentFailure, fetchDocument } from "./internal/fetchDocument.js"
+import { validateUrl } from "./TokenEndpoint.js"
+
+const SecureUrl = Schema.String.pipe(
+  Schema.filter((s) => validateUrl(s)._tag === "Right", {
+    message: () => "must be an https URL (or http on a loopback host)"
+  })
+)
+
+const Strings = Schema.Array(Schema.String)
+
+/**
+ * The provider metadata members this library uses (OpenID Connect Discovery 1.0 §3, RFC 8414,
+ * RFC 9207), with their wire names; other members are kept.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ProviderMetadata = Schema.Struct(
+  {
+    issuer: Schema.NonEmptyString,
+    authorization_endpoint: SecureUrl,
+    token_endpoint: SecureUrl,
+    jwks_uri: SecureUrl,
+    end_session_endpoint: Schema.optional(SecureUrl),
+    userinfo_endpoint: Schema.optional(Schema.String),
+    revocation_endpoint: Schema.optional(SecureUrl),
+    response_types_supported: Strings,
+    scopes_supported: Schema.optional(Strings),
+    grant_types_supported: Schema.optional(Strings),
+    id_token_signing_alg_values_supported: Schema.optional(Strings),
+    code_challenge_methods_supported: Schema.optional(Strings),
+    token_endpoint_auth_methods_supported: Schema.optional(Strings),
+    claims_supported: Schema.optional(Strings),
+    authorization_response_iss_parameter_supported: Schema.optional(Schema.Boolean)
+  },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ProviderMetadata = typeof ProviderMetadata.Type
+
+/**
+ * A provider's published document (its discovery document or its JWKS) could not be used: the
+ * URL is not allowed (`InvalidUrl`), no answer (`Transport`, `Timeout`), a non-2xx status
+ * (`Status`), not JSON (`NotJson`), not a valid document (`InvalidDocument`), or a discovery
+ * document naming another issuer (`IssuerMismatch`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DiscoveryError extends Data.TaggedError("DiscoveryError")<{
+  readonly reason: DocumentFailure["reason"] | "IssuerMismatch"
+  /** Which document. */
+  readonly document: "configuration" | "jwks"
+  readonly url: string
+  /** The HTTP status, when there was a response. */
+  readonly status?: number | undefined
+  readonly detail: string
+}> {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `OpenID ${this.document === "jwks" ? "JWKS" : "discovery document"} ${this.url} is unusable (${this.reason}): ${this.detail}`
+  }
+}
+
+/**
+ * Whether trying again later can succeed: no answer, a timeout, a 5xx or 429.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isTransient = (error: DiscoveryError): boolean =>
+  error.reason === "Transport" || error.reason === "Timeout" ||
+  (error.reason === "Status" && error.status !== undefined && (error.status >= 500 || error.status === 429))
+
+/**
+ * Where the discovery document of `issuer` lives: the issuer without its trailing slash followed
+ * by `/.well-known/openid-configuration` (Discovery §4).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const configurationUrl = (issuer: string): string =>
+  `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`
+
+/**
+ * How long a discovery document is kept by {@link cached}: 1 hour.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultTtl: Duration.Duration = Duration.hours(1)
+
+/**
+ * Fetches and validates the discovery document of `issuer`. The document's `issuer` must equal
+ * `issuer` exactly (Discovery §4.3), so a document cannot redirect tokens to another issuer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const discover = (
+  issuer: string,
+  options: { readonly timeout?: Duration.DurationInput | undefined } = {}
+): Effect.Effect<ProviderMetadata, DiscoveryError, HttpClient.HttpClient> => {
+  const url = configurationUrl(issuer)
+  return fetchDocument(url, ProviderMetadata, options.timeout ?? Duration.seconds(30)).pipe(
+    Effect.mapError((failure) => new DiscoveryError({ ...failure, document: "configuration" })),
+    Effect.filterOrFail(
+      (metadata) => metadata.issuer === issuer,
+      (metadata) =>
+        new DiscoveryError({
+          reason: "IssuerMismatch",
+          document: "configuration",
+          url,
+          detail: `the document names issuer ${JSON.stringify(metadata.issuer)}, expected ${JSON.stringify(issuer)}`
+        })
+    )
+  )
+}
+
+/**
+ * {@link discover} fetched on first use and kept for `ttl` (default {@link defaultTtl}); a failure
+ * is not kept, so the next use tries again. Concurrent first uses share one request.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cached = (
+  issuer: string,
+  options: { readonly timeout?: Duration.DurationInput | undefined; readonly ttl?: Duration.DurationInput | undefined } = {}
+): Effect.Effect<Effect.Effect<ProviderMetadata, DiscoveryError>, never, HttpClient.HttpClient> =>
+  Effect.flatMap(Effect.context<HttpClient.HttpClient>(), (context) =>
+    Effect.map(
+      cachedSuccess(Effect.provide(discover(issuer, options), context), options.ttl ?? defaultTtl),
+      (cache) => cache.get
+    ))

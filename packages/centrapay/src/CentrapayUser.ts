@@ -1,0 +1,223 @@
+/**
+ * Centrapay user access tokens ("Auth": "User Access Tokens"): OpenID Connect authorization code
+ * flow with PKCE against auth.centrapay.com, as the docs describe it:
+ *
+ * - discovery from `{issuer}/.well-known/openid-configuration` (default issuer
+ *   {@link issuer}); scope `openid`; the optional `u` parameter pre-fills the login form with a
+ *   phone number;
+ * - three tokens: an ID token (verified with the provider's JWKS; its documented claims decoded
+ *   as {@link Claims.Claims}), an access token that expires after 1 hour, and a refresh token that
+ *   expires after 60 days or when revoked;
+ * - the access token is sent as the docs show, `Authorization: <token>` with no "Bearer"
+ *   (configurable);
+ * - "silent renew": the token set is refreshed in the background with the refresh_token grant;
+ *   a rotated refresh token replaces the old one; a rejected one (`invalid_grant`) clears it and
+ *   surfaces `TokenCache.ReauthenticationRequired` ("login required");
+ * - the userinfo endpoint is not supported by Centrapay and never called.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import type { TokenCache, TokenStore } from "@auth-pipeline/core"
+import { CredentialScheme, OidcClient, ProviderConfig } from "@auth-pipeline/core"
+import type { ConfigError, Scope } from "effect"
+import { Config, Context, Duration, Effect, Layer } from "effect"
+import { apiBaseUrl } from "./CentrapayApiKey.js"
+import { Claims } from "./Claims.js"
+
+/**
+ * A Centrapay user session in an application's context: login (redirect or loopback), the
+ * user's claims, the current token, an authenticated `HttpClient` for the Centrapay API, logout.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ *
+ * const program = Effect.gen(function*() {
+ *   const centrapay = yield* CentrapayUser.CentrapayUser
+ *   const session = yield* centrapay.loginLoopback()
+ *   console.log(`signed in as ${session.claims.sub}`)
+ *   return yield* centrapay.client.get("/api/account-memberships")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class CentrapayUser extends Context.Tag("@auth-pipeline/centrapay/CentrapayUser")<
+  CentrapayUser,
+  OidcClient.OidcClient<Claims>
+>() {}
+
+/**
+ * The provider's name for the token cache, spans and metrics.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const name = "centrapay-user"
+
+/**
+ * The Centrapay authorization server.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const issuer = "https://auth.centrapay.com"
+
+/**
+ * The documented access token lifetime (1 hour); the default when a response omits `expires_in`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const accessTokenLifetime: Duration.Duration = Duration.hours(1)
+
+/**
+ * The documented refresh token lifetime: 60 days, unless revoked. After it the user must log in
+ * again (the refresh fails with `ReauthenticationRequired`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const refreshTokenLifetime: Duration.Duration = Duration.days(60)
+
+/**
+ * How the access token is sent by default: `Authorization: <token>` (the docs' example call).
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultScheme: CredentialScheme.CredentialScheme = CredentialScheme.raw
+
+/**
+ * The query parameter that pre-fills the Centrapay login form with a phone number
+ * (`extraQueryParams: { u: userPhoneNumber }` in the docs' example).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const phonePrefillParam = "u"
+
+/**
+ * Token cache tuning (refresh policy, background refresh, retries, store).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CacheOptions = Omit<
+  TokenCache.Options<OidcClient.RefreshError, never>,
+  "acquire" | "refresh" | "name" | "isTransient" | "store"
+>
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The OAuth client id Centrapay support issued for the application. */
+  readonly clientId: string
+  /** The default redirect URI (a web URL or an app scheme such as `com.example.yourapp://oidc-callback`). */
+  readonly redirectUri?: string | undefined
+  /** The authorization server. Default {@link issuer}. */
+  readonly issuer?: string | undefined
+  /** The API base URL. Default `https://service.centrapay.com`. */
+  readonly baseUrl?: string | undefined
+  /** How the access token is sent. Default {@link defaultScheme} (raw). */
+  readonly scheme?: CredentialScheme.CredentialScheme | undefined
+  /** Pre-fills the login form with this phone number (`u`). */
+  readonly phoneNumber?: string | undefined
+  /** The default `post_logout_redirect_uri`. */
+  readonly postLogoutRedirectUri?: string | undefined
+  /** The logout endpoint, when discovery does not name one. */
+  readonly endSessionEndpoint?: string | undefined
+  /** Where the token set lives; e.g. `FileTokenStore` for a CLI. Default: memory. */
+  readonly store?: TokenStore.TokenStore | undefined
+  /** Token cache tuning. */
+  readonly cache?: CacheOptions | undefined
+}
+
+/**
+ * Builds the client in the current Scope (its background refresh lives there), over the
+ * `HttpClient` in context. Nothing is fetched until first needed.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<OidcClient.OidcClient<Claims>, never, HttpClient.HttpClient | Scope.Scope> =>
+  OidcClient.make({
+    name,
+    issuer: options.issuer ?? issuer,
+    clientId: options.clientId,
+    redirectUri: options.redirectUri,
+    extraParams: options.phoneNumber === undefined ? undefined : { [phonePrefillParam]: options.phoneNumber },
+    claims: Claims,
+    baseUrl: options.baseUrl ?? apiBaseUrl,
+    scheme: options.scheme ?? defaultScheme,
+    postLogoutRedirectUri: options.postLogoutRedirectUri,
+    endSessionEndpoint: options.endSessionEndpoint,
+    cache: {
+      ...options.cache,
+      store: options.store,
+      policy: {
+        ...options.cache?.policy,
+        defaultLifetime: options.cache?.policy?.defaultLifetime ?? accessTokenLifetime
+      }
+    }
+  })
+
+/**
+ * The client as a Layer over the `HttpClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ *
+ * const CentrapayUserLive = CentrapayUser.layer({ clientId: "7mapl0nqonkgl5vfeb3cf86miu" }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<CentrapayUser, never, HttpClient.HttpClient> =>
+  Layer.scoped(CentrapayUser, make(options))
+
+/**
+ * Options from `config`, with every field it leaves unset from the environment:
+ * `CENTRAPAY_CLIENT_ID`, and the optional `CENTRAPAY_ISSUER`, `CENTRAPAY_REDIRECT_URI` and
+ * `CENTRAPAY_BASE_URL` (empty counts as unset).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const fromConfig = (
+  config: Config.Config<Partial<Options>> = Config.succeed({})
+): Effect.Effect<Options, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const given = yield* config
+    return {
+      ...given,
+      clientId: given.clientId ?? (yield* Config.nonEmptyString("CENTRAPAY_CLIENT_ID")),
+      issuer: given.issuer ?? (yield* ProviderConfig.optionalString("CENTRAPAY_ISSUER")),
+      redirectUri: given.redirectUri ?? (yield* ProviderConfig.optionalString("CENTRAPAY_REDIRECT_URI")),
+      baseUrl: given.baseUrl ?? (yield* ProviderConfig.optionalString("CENTRAPAY_BASE_URL"))
+    }
+  })
+
+/**
+ * The client with its options from the environment (see {@link fromConfig}).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config?: Config.Config<Partial<Options>>
+): Layer.Layer<CentrapayUser, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.map(fromConfig(config), layer))

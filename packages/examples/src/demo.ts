@@ -3,12 +3,13 @@
  * provider's pipeline over real HTTP, printing a short account of what happened. Needs no
  * credentials and no network beyond loopback; finishes in a few seconds.
  */
-import { AuthenticatedClient, type ProviderAuth } from "@auth-pipeline/core"
+import { CentrapayApiKey, CentrapayUser } from "@auth-pipeline/centrapay"
+import type { ProviderAuth } from "@auth-pipeline/core"
 import { AutopayAuth } from "@auth-pipeline/autopay"
 import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
 import { PayseraAuth } from "@auth-pipeline/paysera"
-import { Autopay, Centrapay, Cryptofuse, Paysera, Server } from "@auth-pipeline/sandbox"
-import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { Autopay, Centrapay, CentrapayOidc, Cryptofuse, Paysera, Server } from "@auth-pipeline/sandbox"
+import { FetchHttpClient } from "@effect/platform"
 import { Clock, Console, Duration, Effect, Option, Redacted } from "effect"
 import { pathToFileURL } from "node:url"
 
@@ -125,15 +126,42 @@ const autopay = Effect.gen(function*() {
 const centrapay = Effect.gen(function*() {
   yield* Console.log("\n== Centrapay (API key in X-Api-Key: nothing to refresh) ==")
   const emulator = yield* Centrapay.make()
-  const url = yield* Server.serve(emulator)
-  const base = yield* HttpClient.HttpClient
-  const client = AuthenticatedClient.apiKey(base, { key: Redacted.make(Centrapay.testMerchantApiKey) })
-  const ok = yield* client.get(`${url}${Centrapay.resourcePath}`)
-  yield* Console.log(`GET ${Centrapay.resourcePath} with the documented test merchant key → HTTP ${ok.status}`)
-  yield* emulator.revoke(Centrapay.testMerchantApiKey)
-  const error = yield* Effect.flip(client.get(`${url}${Centrapay.resourcePath}`))
+  const baseUrl = yield* Server.serve(emulator)
+  yield* Effect.gen(function*() {
+    const { client } = yield* CentrapayApiKey.CentrapayApiKey
+    const ok = yield* client.get(Centrapay.resourcePath)
+    yield* Console.log(`GET ${Centrapay.resourcePath} with the documented test merchant key → HTTP ${ok.status}`)
+    yield* emulator.revoke(Centrapay.testMerchantApiKey)
+    const error = yield* Effect.flip(client.get(Centrapay.resourcePath))
+    const c = yield* emulator.counters
+    yield* Console.log(`key revoked → ${error._tag}: ${error.message} (${c.resourceRequests} requests: no retry)`)
+  }).pipe(Effect.provide(CentrapayApiKey.layer({ apiKey: CentrapayApiKey.testMerchantApiKey, baseUrl })))
+})
+
+const centrapayUser = Effect.gen(function*() {
+  yield* Console.log("\n== Centrapay user (OIDC code + PKCE, loopback login, raw Authorization, refresh token) ==")
+  const emulator = yield* CentrapayOidc.start()
+  const user = yield* CentrapayUser.make({ clientId: emulator.clientId, issuer: emulator.issuer, baseUrl: emulator.apiBaseUrl })
+  const session = yield* user.loginLoopback({
+    // The sandbox plays the user: it fills in the login and consent forms and follows the redirect.
+    open: (url) =>
+      Effect.gen(function*() {
+        const callback = yield* Effect.orDie(emulator.login(url.href))
+        yield* Effect.forkDaemon(Effect.promise(() => fetch(callback).then((r) => r.text())))
+      })
+  })
+  yield* Console.log(`signed in through a loopback redirect as ${session.claims.sub} (${session.claims.email}); ID token verified`)
+  const ok = yield* user.client.get("/api/account-memberships")
+  yield* Console.log(`GET /api/account-memberships with the user's access token (no "Bearer") → HTTP ${ok.status}`)
+  yield* emulator.revokeAccessTokens
+  const recovered = yield* user.client.get("/api/account-memberships")
   const c = yield* emulator.counters
-  yield* Console.log(`key revoked → ${error._tag}: ${error.message} (${c.resourceRequests} requests: no retry)`)
+  yield* Console.log(
+    `access token rejected → refreshed with the refresh token, re-sent once → HTTP ${recovered.status} ` +
+      `(token requests: ${JSON.stringify(c.tokenRequestsByGrantType)})`
+  )
+  const logout = yield* user.logout()
+  yield* Console.log(`logged out: token set forgotten${Option.isSome(logout) ? ", provider logout URL built" : ""}`)
 })
 
 /** The whole demo; every section runs against its own emulator on 127.0.0.1. */
@@ -143,6 +171,7 @@ export const demo = Effect.gen(function*() {
   yield* cryptofuse
   yield* autopay
   yield* centrapay
+  yield* centrapayUser
   yield* Console.log("\nNo token or secret was printed: they are Redacted end to end.")
 }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
 

@@ -36,3 +36,25 @@ describe("provider examples run against the sandbox over loopback HTTP, exit 0 a
     expect(run.stdout).not.toContain("not-the-secret")
   })
 })
+
+describe("Centrapay examples run against the sandbox over loopback HTTP, exit 0 and print no secret", () => {
+  it("centrapay-api-key.ts", async () => {
+    const run = await example("centrapay-api-key")
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("GET /api/account-memberships with X-Api-Key → HTTP 200")
+    expect(run.stdout).toContain(`"client_id":"test-merchant"`)
+    expect(run.stdout).toContain("after the key was revoked: Unauthorized")
+    expect(run.stdout + run.stderr).not.toContain("f32c5497297084e5354b47c40d5ccacb109ce483")
+  })
+
+  it("centrapay-login.ts", async () => {
+    const run = await example("centrapay-login")
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("signed in as user-1 (jane.doe@example.com, +6421234567890): expires in 3600 s, with a refresh token")
+    expect(run.stdout).toContain("GET /api/account-memberships with the user's access token → HTTP 200")
+    expect(run.stdout).toContain("already signed in as user-1 (token set read from the file)")
+    expect(run.stdout).toContain("/session/end?post_logout_redirect_uri=")
+    expect(run.stdout).toContain(`token requests at the provider: {"authorization_code":1,"refresh_token":2}`)
+    expect(run.stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\./) // no JWT
+  })
+})

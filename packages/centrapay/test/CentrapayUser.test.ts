@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { AccessToken, FileTokenStore, IdToken, Pkce } from "@auth-pipeline/core"
+import { AccessToken, CredentialScheme, FileTokenStore, IdToken, Pkce } from "@auth-pipeline/core"
 import { NodeFileSystem } from "@effect/platform-node"
-import { FetchHttpClient, FileSystem } from "@effect/platform"
+import { FetchHttpClient, FileSystem, HttpClient, HttpClientError } from "@effect/platform"
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
 import { observe, renderings } from "@auth-pipeline/testing/Observe"
-import { Effect, Option, Redacted } from "effect"
+import { ConfigProvider, Effect, Layer, Option, Redacted, Ref } from "effect"
 import { CentrapayUser } from "../src/index.js"
 import { _centrapay, appRedirectUri } from "./_centrapay.js"
 
@@ -226,5 +226,56 @@ describe("CentrapayUser against the sandbox OpenID Provider", () => {
       const text = [observed.text(), ...secrets.texts].join("\n")
       expect(observed.spans.length).toBeGreaterThan(0)
       for (const value of secrets.values) expect(text).not.toContain(value)
+    }))
+})
+
+describe("CentrapayUser configuration", () => {
+  it.effect("fromConfig reads CENTRAPAY_CLIENT_ID, CENTRAPAY_ISSUER, CENTRAPAY_REDIRECT_URI and CENTRAPAY_BASE_URL", () =>
+    Effect.gen(function*() {
+      const options = yield* CentrapayUser.fromConfig().pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([
+          ["CENTRAPAY_CLIENT_ID", "7mapl0nqonkgl5vfeb3cf86miu"],
+          ["CENTRAPAY_ISSUER", "http://127.0.0.1:4000"],
+          ["CENTRAPAY_REDIRECT_URI", "com.example.yourapp://oidc-callback"],
+          ["CENTRAPAY_BASE_URL", ""]
+        ])))
+      )
+      expect(options).toEqual({
+        clientId: "7mapl0nqonkgl5vfeb3cf86miu",
+        issuer: "http://127.0.0.1:4000",
+        redirectUri: "com.example.yourapp://oidc-callback",
+        baseUrl: undefined
+      })
+    }))
+
+  it.effect("layerConfig without CENTRAPAY_CLIENT_ID is a ConfigError naming it", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Layer.build(CentrapayUser.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))).pipe(
+          Effect.scoped,
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
+        )
+      )
+      expect(String(error)).toContain("CENTRAPAY_CLIENT_ID")
+    }))
+
+  it.scoped("the layer defaults to Centrapay's issuer and API, and fetches nothing until needed", () =>
+    Effect.gen(function*() {
+      const requests = yield* Ref.make(0)
+      const offline = HttpClient.make((request) =>
+        Effect.zipRight(
+          Ref.update(requests, (n) => n + 1),
+          Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", description: "offline" }))
+        )
+      )
+      const user = yield* CentrapayUser.CentrapayUser.pipe(
+        Effect.provide(CentrapayUser.layer({ clientId: "7mapl0nqonkgl5vfeb3cf86miu" })),
+        Effect.provideService(HttpClient.HttpClient, offline)
+      )
+      expect(yield* Ref.get(requests)).toBe(0)
+      const error = yield* Effect.flip(user.metadata)
+      expect(error.url).toBe("https://auth.centrapay.com/.well-known/openid-configuration")
+      expect(CentrapayUser.issuer).toBe("https://auth.centrapay.com")
+      expect(CentrapayUser.defaultScheme).toBe(CredentialScheme.raw)
     }))
 })

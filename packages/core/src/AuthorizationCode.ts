@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Data, Effect, Option, Redacted } from "effect"
+import { Data, Effect, Option, Redacted, Schema } from "effect"
 import * as Pkce from "./Pkce.js"
 
 /**
@@ -29,6 +29,33 @@ export interface AuthorizationRequest {
   /** The scopes asked for (`openid` first). */
   readonly scopes: ReadonlyArray<string>
 }
+
+/**
+ * The Schema of an {@link AuthorizationRequest}, for keeping it between the two halves of a web
+ * login (e.g. as JSON in a server-side session). The encoded form holds the PKCE verifier in
+ * clear: keep it on the server or encrypted, never in a URL or an unencrypted cookie.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AuthorizationRequest: Schema.Schema<
+  AuthorizationRequest,
+  {
+    readonly url: string
+    readonly state: string
+    readonly nonce: string
+    readonly codeVerifier: string
+    readonly redirectUri: string
+    readonly scopes: ReadonlyArray<string>
+  }
+> = Schema.Struct({
+  url: Schema.URL,
+  state: Schema.String,
+  nonce: Schema.String,
+  codeVerifier: Schema.Redacted(Schema.String),
+  redirectUri: Schema.String,
+  scopes: Schema.Array(Schema.String)
+})
 
 /**
  * @since 0.1.0

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Option, Redacted, Schema } from "effect"
 import * as AuthorizationCode from "../src/AuthorizationCode.js"
 import * as Pkce from "../src/Pkce.js"
 
@@ -293,6 +293,31 @@ describe("AuthorizationCode.validateCallback", () => {
       expect(text).not.toContain("secret-code-123")
       expect(text).not.toContain("wrong-state-456")
       expect(text).not.toContain(req.state)
+    }))
+})
+
+describe("AuthorizationCode.AuthorizationRequest schema", () => {
+  it.effect("keeps a request as JSON between the two halves of a login; the callback still checks out", () =>
+    Effect.gen(function*() {
+      const req = yield* request({ extraParams: { u: "+6421234567890" } })
+      const json = JSON.stringify(yield* Schema.encode(AuthorizationCode.AuthorizationRequest)(req))
+      const restored = yield* Schema.decodeUnknown(AuthorizationCode.AuthorizationRequest)(JSON.parse(json))
+      expect(restored.url.href).toBe(req.url.href)
+      expect(restored.state).toBe(req.state)
+      expect(restored.nonce).toBe(req.nonce)
+      expect(restored.scopes).toEqual(req.scopes)
+      expect(Redacted.value(restored.codeVerifier)).toBe(Redacted.value(req.codeVerifier))
+      expect(String(restored.codeVerifier)).not.toContain(Redacted.value(req.codeVerifier))
+      const code = yield* AuthorizationCode.validateCallback(restored, `${req.redirectUri}?code=c-1&state=${req.state}`)
+      expect(Redacted.value(code)).toBe("c-1")
+    }))
+
+  it.effect("refuses a kept request that is not one", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Schema.decodeUnknown(AuthorizationCode.AuthorizationRequest)({ url: "not a url", state: "s" })
+      )
+      expect(error._tag).toBe("ParseError")
     }))
 })
 

@@ -1,5 +1,5 @@
 import { HttpClient } from "@effect/platform"
-import { Effect, Option, type Redacted, type Schema, type Scope } from "effect"
+import { Duration, Effect, Option, type Redacted, type Schema, type Scope } from "effect"
 import * as AccessToken from "../AccessToken.js"
 import * as AuthorizationCode from "../AuthorizationCode.js"
 import * as ClientAuthentication from "../ClientAuthentication.js"
@@ -7,6 +7,7 @@ import * as Grant from "../Grant.js"
 import * as IdToken from "../IdToken.js"
 import * as Jwks from "../Jwks.js"
 import * as LoopbackRedirect from "../LoopbackRedirect.js"
+import { cachedSuccess } from "./fetchDocument.js"
 import type { AuthorizeOptions, LoopbackLoginOptions, OidcClient, Options, RefreshError, Session } from "../OidcClient.js"
 import * as OidcDiscovery from "../OidcDiscovery.js"
 import * as ProviderAuth from "../ProviderAuth.js"
@@ -34,7 +35,11 @@ export const make = <A, I>(
     const withHttp = Effect.provideService(HttpClient.HttpClient, http)
     const metadata = yield* OidcDiscovery.cached(options.issuer, options.discovery ?? {})
     // The key set is created once the jwks_uri is known; fetched on first verification.
-    const jwks = yield* Effect.cached(Effect.flatMap(metadata, (m) => withHttp(Jwks.remote(m.jwks_uri))))
+    // (Kept once made: a failure to learn the jwks_uri is not kept.)
+    const jwks = (yield* cachedSuccess(
+      Effect.flatMap(metadata, (m) => withHttp(Jwks.remote(m.jwks_uri))),
+      Duration.infinity
+    )).get
     const keys: Jwks.Jwks = {
       get: Effect.flatMap(jwks, (k) => k.get),
       refresh: Effect.flatMap(jwks, (k) => k.refresh)

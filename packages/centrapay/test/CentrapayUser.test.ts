@@ -139,24 +139,43 @@ describe("CentrapayUser against the sandbox OpenID Provider", () => {
       expect(Option.isNone(Option.flatMap(current, (t) => t.refreshToken))).toBe(true)
     }))
 
-  it.scoped("logout forgets the token set and yields the end-session URL with post_logout_redirect_uri and state", () =>
+  it.scoped("logout forgets the token set, revokes the refresh token and yields the end-session URL with post_logout_redirect_uri and state", () =>
     Effect.gen(function*() {
       const { emulator, user, login } = yield* _centrapay()
       const session = yield* login()
-      const request = Option.getOrThrow(
-        yield* user.logout({ postLogoutRedirectUri: "com.example.yourapp://oidc-logout" })
-      )
+      const { endSession, revoked } = yield* user.logout({ postLogoutRedirectUri: "com.example.yourapp://oidc-logout" })
+      const request = Option.getOrThrow(endSession)
       expect(request.url.href.startsWith(`${emulator.issuer}/`)).toBe(true)
       expect(request.url.searchParams.get("post_logout_redirect_uri")).toBe("com.example.yourapp://oidc-logout")
       expect(request.url.searchParams.get("state")).toBe(request.state)
       expect(request.url.searchParams.get("client_id")).toBe(emulator.clientId)
-      expect(request.url.searchParams.get("id_token_hint")).toBe(Redacted.value(Option.getOrThrow(session.token.idToken)))
+      // The ID token is personal data: not in the URL unless asked for.
+      expect(request.url.searchParams.has("id_token_hint")).toBe(false)
       expect(Option.isNone(yield* user.cache.current)).toBe(true)
       const error = yield* Effect.flip(user.token)
       expect(error._tag === "ReauthenticationRequired" && error.reason).toBe("NoToken")
       // The provider accepts the logout request (it answers with its confirmation page).
       const response = yield* Effect.promise(() => fetch(request.url, { redirect: "manual" }))
       expect(response.status).toBe(200)
+
+      // The refresh token is dead at the provider: a copy of the old token set cannot be refreshed.
+      expect(revoked).toBe(true)
+      yield* user.cache.set(new AccessToken.AccessToken({ ...session.token, expiresAt: Option.some(0) }))
+      const afterRevocation = yield* Effect.flip(user.token)
+      expect(afterRevocation._tag === "ReauthenticationRequired" && afterRevocation.reason).toBe("RefreshRejected")
+    }))
+
+  it.scoped("logout with idTokenHint puts the ID token in the URL; with revoke: false the refresh token stays valid", () =>
+    Effect.gen(function*() {
+      const { user, login } = yield* _centrapay()
+      const session = yield* login()
+      const { endSession, revoked } = yield* user.logout({ idTokenHint: true, revoke: false })
+      expect(Option.getOrThrow(endSession).url.searchParams.get("id_token_hint")).toBe(
+        Redacted.value(Option.getOrThrow(session.token.idToken))
+      )
+      expect(revoked).toBe(false)
+      yield* user.cache.set(new AccessToken.AccessToken({ ...session.token, expiresAt: Option.some(0) }))
+      expect((yield* user.token).tokenType).toBe("Bearer")
     }))
 
   it.scoped("loginLoopback: a one-shot listener on 127.0.0.1 with a random port receives the code", () =>

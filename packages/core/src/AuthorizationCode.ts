@@ -70,6 +70,11 @@ export interface AuthorizationUrlOptions {
   /** Scopes besides `openid`, which is always asked for. */
   readonly scope?: ReadonlyArray<string> | undefined
   /**
+   * The `state` to send. Default: 256 fresh random bits. Give one only when it must be known
+   * before the URL is built (e.g. by a loopback listener); it must be unguessable and used once.
+   */
+  readonly state?: string | undefined
+  /**
    * Other query parameters (`prompt`, `login_hint`, or a provider's own such as Centrapay's `u`).
    * They cannot override the parameters this module sets.
    */
@@ -98,7 +103,7 @@ const reserved = new Set([
 export const authorizationUrl = (options: AuthorizationUrlOptions): Effect.Effect<AuthorizationRequest> =>
   Effect.gen(function*() {
     const pkce = yield* Pkce.make
-    const state = yield* Pkce.randomToken()
+    const state = options.state ?? (yield* Pkce.randomToken())
     const nonce = yield* Pkce.randomToken()
     const scopes = [...new Set(["openid", ...(options.scope ?? []).filter((s) => s.length > 0)])]
     const url = new URL(options.authorizationEndpoint)

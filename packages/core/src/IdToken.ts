@@ -16,6 +16,8 @@ import type { DiscoveryError, ProviderMetadata } from "./OidcDiscovery.js"
 
 /**
  * Why an ID token was refused. `detail` names the failed check; it never holds the token.
+ * `KeysUnavailable`: the provider's keys could not be fetched to check a refreshed token (during a
+ * login that is a `DiscoveryError` instead).
  *
  * @since 0.1.0
  * @category errors
@@ -37,6 +39,7 @@ export class IdTokenError extends Data.TaggedError("IdTokenError")<{
     | "MissingClaim"
     | "InvalidClaims"
     | "Missing"
+    | "KeysUnavailable"
   readonly detail: string
 }> {
   /** @since 0.1.0 */

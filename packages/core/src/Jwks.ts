@@ -31,8 +31,9 @@ export interface Jwks {
   /** The keys as last fetched (fetched on first use). */
   readonly get: Effect.Effect<JSONWebKeySet, DiscoveryError>
   /**
-   * Fetches the set again, unless it was fetched within the cooldown: then the kept set is
-   * returned, so tokens naming unknown keys cannot make the client hammer the provider.
+   * Fetches the set again, unless it was fetched (or a fetch failed) within the cooldown: then
+   * the kept set is returned, so tokens naming unknown keys cannot make the client hammer the
+   * provider.
    */
   readonly refresh: Effect.Effect<JSONWebKeySet, DiscoveryError>
 }
@@ -63,11 +64,13 @@ export const remote = (
   Effect.gen(function*() {
     const context = yield* Effect.context<HttpClient.HttpClient>()
     const cooldown = Duration.toMillis(Duration.decode(options.cooldown ?? defaultCooldown))
+    // When the set was last asked for, successfully or not: a provider that is down is not asked
+    // again for every token naming an unknown key.
     let fetchedAt = Number.NEGATIVE_INFINITY
     const load = fetchDocument(url, JsonWebKeySet, options.timeout ?? Duration.seconds(30)).pipe(
       Effect.mapError((failure) => new DiscoveryError({ ...failure, document: "jwks" })),
       Effect.map((set) => set as unknown as JSONWebKeySet),
-      Effect.tap(() => Effect.map(Clock.currentTimeMillis, (now) => (fetchedAt = now))),
+      Effect.onExit(() => Effect.map(Clock.currentTimeMillis, (now) => (fetchedAt = now))),
       Effect.provide(context)
     )
     const cache = yield* cachedSuccess(load, options.ttl ?? Duration.hours(24))

@@ -52,8 +52,16 @@ export interface Options {
   readonly path?: string | undefined
   /** How long to wait for the user. Default 5 minutes. */
   readonly timeout?: Duration.DurationInput | undefined
-  /** The page shown in the browser after the callback. */
+  /**
+   * The `state` of the authorization request. When set, only a request carrying exactly this
+   * `state` is the callback: anything else reaching the path (another local process, a web page
+   * probing loopback ports) gets 400 and the listener keeps waiting for the real one.
+   */
+  readonly state?: string | undefined
+  /** The page shown in the browser after a successful callback. */
   readonly html?: string | undefined
+  /** The page shown in the browser after a callback carrying an `error`. */
+  readonly errorHtml?: string | undefined
 }
 
 /**
@@ -64,6 +72,16 @@ export interface Options {
  */
 export const defaultHtml =
   "<!doctype html><meta charset=utf-8><title>Signed in</title><p>You can close this window and return to the application.</p>"
+
+/**
+ * The page shown after a callback that carries an `error` (the user declined, or the provider
+ * refused the request); the application reports the reason.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultErrorHtml =
+  "<!doctype html><meta charset=utf-8><title>Sign-in failed</title><p>Sign-in did not complete. You can close this window; the application tells why.</p>"
 
 /**
  * Starts the listener on `127.0.0.1` (the literal address, not `localhost`, as RFC 8252 §8.3
@@ -77,6 +95,7 @@ export const listen = (options: Options = {}): Effect.Effect<LoopbackRedirect, L
     const path = options.path ?? "/oidc-callback"
     const timeout = Duration.decode(options.timeout ?? Duration.minutes(5))
     const html = options.html ?? defaultHtml
+    const errorHtml = options.errorHtml ?? defaultErrorHtml
     const received = yield* Deferred.make<URL>()
 
     const server = yield* Effect.acquireRelease(
@@ -100,12 +119,22 @@ export const listen = (options: Options = {}): Effect.Effect<LoopbackRedirect, L
         return undefined
       }
     }
+    const plain = (res: http.ServerResponse, status: number, text: string) => {
+      res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" })
+      res.end(text)
+    }
     server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
       const url = parse(req.url ?? "/")
-      if (req.method !== "GET" || url === undefined || url.origin !== origin || url.pathname !== path || done) {
-        res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" })
-        res.end("Not found")
-        return
+      // The Host header must name this listener: a page that rebinds a DNS name to 127.0.0.1 sends its own.
+      const host = req.headers.host === undefined ? undefined : `http://${req.headers.host}`
+      if (
+        req.method !== "GET" || url === undefined || url.origin !== origin || host !== origin ||
+        url.pathname !== path || done
+      ) {
+        return plain(res, 404, "Not found")
+      }
+      if (options.state !== undefined && url.searchParams.get("state") !== options.state) {
+        return plain(res, 400, "This is not the sign-in response the application is waiting for.")
       }
       done = true
       res.writeHead(200, {
@@ -115,7 +144,7 @@ export const listen = (options: Options = {}): Effect.Effect<LoopbackRedirect, L
         "referrer-policy": "no-referrer",
         connection: "close"
       })
-      res.end(html)
+      res.end(url.searchParams.has("error") ? errorHtml : html)
       Deferred.unsafeDone(received, Effect.succeed(url))
     })
 
@@ -152,7 +181,7 @@ export const listen = (options: Options = {}): Effect.Effect<LoopbackRedirect, L
 
 /**
  * Prints `url` for the user and tries to open it in the system's browser (`open` on macOS,
- * `cmd /c start` on Windows, `xdg-open` elsewhere). A missing opener is ignored: the printed URL
+ * `rundll32 url.dll,FileProtocolHandler` on Windows, `xdg-open` elsewhere). A missing opener is ignored: the printed URL
  * is enough. The URL carries no secret (the PKCE verifier never leaves the app).
  *
  * @since 0.1.0
@@ -165,7 +194,8 @@ export const printAndOpen = (url: URL): Effect.Effect<void> =>
       const [command, args]: [string, Array<string>] = process.platform === "darwin"
         ? ["open", [url.href]]
         : process.platform === "win32"
-        ? ["cmd", ["/c", "start", "", url.href]]
+        // Not `cmd /c start`: cmd would split the URL at its first `&`.
+        ? ["rundll32", ["url.dll,FileProtocolHandler", url.href]]
         : ["xdg-open", [url.href]]
       try {
         const child = spawn(command, args, { stdio: "ignore", detached: true })

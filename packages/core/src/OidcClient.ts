@@ -71,12 +71,45 @@ export interface AuthorizeOptions {
  * @since 0.1.0
  * @category models
  */
-export interface LoopbackLoginOptions extends LoopbackOptions, Omit<AuthorizeOptions, "redirectUri"> {
+export interface LoopbackLoginOptions extends Omit<LoopbackOptions, "state">, Omit<AuthorizeOptions, "redirectUri"> {
   /**
-   * Shows the authorization URL to the user. Default: print it to the console and try the
-   * system's browser opener (`open`, `xdg-open`, `start`), ignoring a missing one.
+   * Shows the authorization URL to the user. Default `LoopbackRedirect.printAndOpen`: print it and
+   * try the system's browser opener, ignoring a missing one.
    */
   readonly open?: ((url: URL) => Effect.Effect<void>) | undefined
+}
+
+/**
+ * Options of {@link OidcClient.logout}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LogoutOptions {
+  /** Where the provider sends the browser after logout. Default: the client's option. */
+  readonly postLogoutRedirectUri?: string | undefined
+  /** The `state` the post-logout redirect carries back. Default: 256 fresh random bits. */
+  readonly state?: string | undefined
+  /**
+   * Put the ID token in the URL as `id_token_hint`. Off by default: the URL would then hold the
+   * ID token (personal data) wherever it is printed or logged.
+   */
+  readonly idTokenHint?: boolean | undefined
+  /** Revoke the refresh token at the provider. Default `true` (when it has a revocation endpoint). */
+  readonly revoke?: boolean | undefined
+}
+
+/**
+ * What {@link OidcClient.logout} did besides forgetting the token set.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LogoutResult {
+  /** The provider's logout URL, when it has an end-session endpoint. */
+  readonly endSession: Option.Option<EndSessionRequest>
+  /** Whether the provider confirmed the refresh token's revocation. */
+  readonly revoked: boolean
 }
 
 /**
@@ -102,13 +135,11 @@ export interface OidcClient<A> extends ProviderAuth<RefreshError> {
   /** The claims of the current ID token, if signed in. */
   readonly claims: Effect.Effect<Option.Option<A>, TokenStoreError | IdTokenError>
   /**
-   * Forgets the token set and yields the provider's logout URL (with `post_logout_redirect_uri`
-   * and `state`), when the provider has one.
+   * Logs out: forgets the token set, revokes its refresh token at the provider's
+   * `revocation_endpoint` when there is one (RFC 7009, best effort), and yields the provider's
+   * logout URL (with `post_logout_redirect_uri` and `state`) for the user's browser.
    */
-  readonly logout: (options?: {
-    readonly postLogoutRedirectUri?: string | undefined
-    readonly state?: string | undefined
-  }) => Effect.Effect<Option.Option<EndSessionRequest>, DiscoveryError | TokenStoreError>
+  readonly logout: (options?: LogoutOptions) => Effect.Effect<LogoutResult, DiscoveryError | TokenStoreError>
 }
 
 /**

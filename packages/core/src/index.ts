@@ -50,3 +50,5 @@ export * as AuthorizationCode from "./AuthorizationCode.js"
 export * as LoopbackRedirect from "./LoopbackRedirect.js"
 /** @since 0.1.0 */
 export * as OidcClient from "./OidcClient.js"
+/** @since 0.1.0 */
+export * as Revocation from "./Revocation.js"

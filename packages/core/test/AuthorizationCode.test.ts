@@ -17,6 +17,15 @@ const request = (options: Partial<AuthorizationCode.AuthorizationUrlOptions> = {
 const all = (url: URL) => [...url.searchParams.entries()]
 
 describe("AuthorizationCode.authorizationUrl", () => {
+  it.effect("uses a state chosen in advance (a loopback listener must know it) and still a fresh nonce", () =>
+    Effect.gen(function*() {
+      const req = yield* request({ state: "chosen-state-1" })
+      expect(req.state).toBe("chosen-state-1")
+      expect(req.url.searchParams.get("state")).toBe("chosen-state-1")
+      expect(req.nonce).not.toBe("chosen-state-1")
+      expect(req.nonce.length).toBe(43)
+    }))
+
   it.effect("carries response_type=code, client_id, redirect_uri, scope, state, nonce and an S256 challenge", () =>
     Effect.gen(function*() {
       const req = yield* request({ scope: ["profile", "email"] })

@@ -97,6 +97,24 @@ describe("Jwks.remote", () => {
       expect(yield* requests).toHaveLength(2)
     }))
 
+  it.effect("a failed refetch starts the cooldown too: an outage is not asked again for every unknown key", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* _fakeHttp((_, i) =>
+        Effect.succeed<Reply>(i === 1 ? { status: 503, text: "down" } : { json: { keys: [k1.jwk] } })
+      )
+      const jwks = yield* remoteOn(client)
+      yield* jwks.get
+      yield* TestClock.adjust("30 seconds")
+      expect((yield* Effect.flip(jwks.refresh))._tag).toBe("DiscoveryError")
+      expect(yield* requests).toHaveLength(2)
+      yield* TestClock.adjust("10 seconds")
+      expect(kids(yield* jwks.refresh)).toEqual(["k1"]) // the kept set, no request
+      expect(yield* requests).toHaveLength(2)
+      yield* TestClock.adjust("20 seconds")
+      yield* jwks.refresh
+      expect(yield* requests).toHaveLength(3)
+    }))
+
   it.effect("honours a custom cooldown", () =>
     Effect.gen(function*() {
       const { client, requests } = yield* provider([k1.jwk])

@@ -110,9 +110,10 @@ describe("LoopbackRedirect.listen", () => {
       expect((yield* get(redirect.redirectUri + "?code=c&state=s")).body).toBe("<p>Done, back to the terminal.</p>")
     }))
 
-  it.scoped("builds the callback URL from 127.0.0.1 and its port, whatever Host header the request carries", () =>
+  it.scoped("answers 404 to a request whose Host is not the listener (DNS rebinding), and keeps waiting", () =>
     Effect.gen(function*() {
       const redirect = yield* LoopbackRedirect.listen()
+      const waiting = yield* Effect.fork(redirect.callback)
       const status = yield* Effect.promise(() =>
         new Promise<number>((resolve, reject) => {
           const req = http.request(
@@ -126,8 +127,31 @@ describe("LoopbackRedirect.listen", () => {
           req.end()
         })
       )
-      expect(status).toBe(200)
-      expect((yield* redirect.callback).href).toBe(redirect.redirectUri + "?code=c&state=s")
+      expect(status).toBe(404)
+      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      expect((yield* get(redirect.redirectUri + "?code=c&state=s")).status).toBe(200)
+      expect((yield* Fiber.join(waiting)).href).toBe(redirect.redirectUri + "?code=c&state=s")
+    }))
+
+  it.scoped("with the request's state, anything else reaching the path gets 400 and the real callback still lands", () =>
+    Effect.gen(function*() {
+      const redirect = yield* LoopbackRedirect.listen({ state: "st-1" })
+      const waiting = yield* Effect.fork(redirect.callback)
+      expect((yield* get(redirect.redirectUri)).status).toBe(400)
+      expect((yield* get(redirect.redirectUri + "?code=x&state=forged")).status).toBe(400)
+      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      const real = yield* get(redirect.redirectUri + "?code=c&state=st-1")
+      expect(real.status).toBe(200)
+      expect((yield* Fiber.join(waiting)).searchParams.get("code")).toBe("c")
+    }))
+
+  it.scoped("shows the error page for a callback that carries an error", () =>
+    Effect.gen(function*() {
+      const redirect = yield* LoopbackRedirect.listen({ state: "st-1" })
+      const answer = yield* get(redirect.redirectUri + "?error=access_denied&state=st-1")
+      expect(answer.status).toBe(200)
+      expect(answer.body).toBe(LoopbackRedirect.defaultErrorHtml)
+      expect((yield* redirect.callback).searchParams.get("error")).toBe("access_denied")
     }))
 
   it.scoped("answers 404 to other paths and methods without resolving the callback", () =>
@@ -159,14 +183,14 @@ describe("LoopbackRedirect.listen", () => {
       ]
       for (const target of targets) {
         const socket = yield* rawConnection(portOf(redirect))
-        const answer = yield* exchange(socket, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)
+        const answer = yield* exchange(socket, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\n\r\n`)
         expect(answer, target).toMatch(/^HTTP\/1\.1 404/)
       }
       expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
       const socket = yield* rawConnection(portOf(redirect))
       const absolute = yield* exchange(
         socket,
-        `GET ${redirect.redirectUri}?code=abs&state=s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`
+        `GET ${redirect.redirectUri}?code=abs&state=s HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\nConnection: close\r\n\r\n`
       )
       expect(absolute).toMatch(/^HTTP\/1\.1 200/)
       expect((yield* Fiber.join(waiting)).href).toBe(`${redirect.redirectUri}?code=abs&state=s`)
@@ -196,14 +220,14 @@ describe("LoopbackRedirect.listen", () => {
       const redirect = yield* LoopbackRedirect.listen()
       const socket = yield* rawConnection(portOf(redirect))
       // A request whose body has not arrived keeps this connection busy while the listener closes.
-      const first = yield* exchange(socket, "POST /other HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n\r\n")
+      const first = yield* exchange(socket, `POST /other HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\nContent-Length: 4\r\n\r\n`)
       expect(first).toMatch(/^HTTP\/1\.1 404/)
 
       yield* get(redirect.redirectUri + "?code=c&state=s")
       yield* redirect.callback
       expect(yield* connect(portOf(redirect))).toBe("ECONNREFUSED")
 
-      const late = yield* exchange(socket, "body" + "GET /oidc-callback?code=late&state=s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+      const late = yield* exchange(socket, "body" + `GET /oidc-callback?code=late&state=s HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\n\r\n`)
       expect(late).toMatch(/^HTTP\/1\.1 404/)
       expect((yield* redirect.callback).searchParams.get("code")).toBe("c")
     }))

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
-import { Effect, Option, Ref, Schema, TestClock } from "effect"
+import { Effect, Option, Redacted, Ref, Schema, TestClock } from "effect"
 import * as CredentialScheme from "../src/CredentialScheme.js"
 import * as OidcClient from "../src/OidcClient.js"
 
@@ -68,6 +68,29 @@ describe("OidcClient", () => {
       const counters = yield* emulator.counters
       expect(counters.unauthorizedByReason).toEqual({ malformed: 2 })
       expect(counters.tokenRequestsByGrantType).toEqual({ authorization_code: 1, refresh_token: 1 })
+    }))
+
+  it.scoped("a refreshed ID token that fails its checks keeps the rotated refresh token: the next refresh works", () =>
+    Effect.gen(function*() {
+      const { emulator, client, login } = yield* setup()
+      const session = yield* login
+      const now = yield* TestClock.currentTimeMillis
+      // Our clock two minutes behind the provider's: the new ID token looks issued in the future.
+      yield* TestClock.setTime(now - 120_000)
+      const error = yield* Effect.flip(client.cache.refresh)
+      expect(error).toMatchObject({ _tag: "IdTokenError", reason: "IssuedInFuture" })
+      // The session still holds its tokens, with the refresh token the provider rotated to.
+      const kept = Option.getOrThrow(yield* client.cache.current)
+      expect(Redacted.value(kept.value)).toBe(Redacted.value(session.token.value))
+      expect(Redacted.value(Option.getOrThrow(kept.refreshToken))).not.toBe(
+        Redacted.value(Option.getOrThrow(session.token.refreshToken))
+      )
+      yield* TestClock.setTime(now)
+      const refreshed = yield* client.cache.refresh
+      expect(Redacted.value(refreshed.value)).not.toBe(Redacted.value(session.token.value))
+      const counters = yield* emulator.counters
+      expect(counters.tokenRequestsByGrantType).toEqual({ authorization_code: 1, refresh_token: 2 })
+      expect(counters.tokenErrors).toEqual({})
     }))
 
   it.scoped("without a session, token fails with ReauthenticationRequired (NoToken) and sends nothing", () =>

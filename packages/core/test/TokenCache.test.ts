@@ -434,6 +434,27 @@ describe("TokenCache under review findings", () => {
       expect(Option.map(yield* cache.current, _value)).toEqual(Option.some("tok-99"))
     }))
 
+  it.scoped("callers waiting on a refresh get what a logout or a new login left, never the old session's token", () =>
+    Effect.gen(function*() {
+      const source = yield* _source({ lifetime: "1 hour", latency: "1 second", refreshTokens: true })
+      const cache = yield* TokenCache.make({ refresh: () => source.acquire, backgroundRefresh: false })
+      yield* cache.set(source.issue(0, 0))
+      yield* TestClock.adjust("1 hour")
+      const waiting = yield* Effect.fork(cache.get)
+      yield* _settle
+      yield* cache.clear // logout while the refresh is in flight
+      yield* TestClock.adjust("1 second")
+      expect(yield* Effect.flip(Fiber.join(waiting))).toMatchObject({ _tag: "ReauthenticationRequired", reason: "NoToken" })
+      expect(yield* cache.current).toEqual(Option.none())
+
+      yield* cache.set(AccessToken.make({ ...source.issue(10, 0), expiresAt: Option.some(0) }))
+      const again = yield* Effect.fork(cache.get)
+      yield* _settle
+      yield* cache.set(source.issue(99, yield* TestClock.currentTimeMillis)) // another user logs in meanwhile
+      yield* TestClock.adjust("1 second")
+      expect(_value(yield* Fiber.join(again))).toBe("tok-99")
+    }))
+
   it.scoped("invalid_grant in a background refresh keeps serving the access token until it expires", () =>
     Effect.gen(function*() {
       const source = yield* _source({ lifetime: "1 hour", refreshTokens: true })

@@ -53,10 +53,11 @@ const program = (
     yield* Console.log(`refreshed with the refresh token: ${describeToken(refreshed)}`)
 
     if (logout) {
-      const request = yield* user.logout({ postLogoutRedirectUri: "http://127.0.0.1/oidc-logout" })
-      yield* Option.match(request, {
-        onNone: () => Console.log("signed out (the provider publishes no logout endpoint)"),
-        onSome: ({ url }) => Console.log(`signed out; provider logout: ${url.origin}${url.pathname}?post_logout_redirect_uri=…&state=…`)
+      const { endSession, revoked } = yield* user.logout({ postLogoutRedirectUri: "http://127.0.0.1/oidc-logout" })
+      yield* Console.log(`signed out: token file cleared${revoked ? ", refresh token revoked at the provider" : ""}`)
+      yield* Option.match(endSession, {
+        onNone: () => Console.log("(the provider publishes no logout endpoint)"),
+        onSome: ({ url }) => Console.log(`provider logout for the browser: ${url.origin}${url.pathname}?post_logout_redirect_uri=…&state=…`)
       })
     }
   })

@@ -161,7 +161,10 @@ const centrapayUser = Effect.gen(function*() {
       `(token requests: ${JSON.stringify(c.tokenRequestsByGrantType)})`
   )
   const logout = yield* user.logout()
-  yield* Console.log(`logged out: token set forgotten${Option.isSome(logout) ? ", provider logout URL built" : ""}`)
+  yield* Console.log(
+    `logged out: token set forgotten${logout.revoked ? ", refresh token revoked" : ""}` +
+      `${Option.isSome(logout.endSession) ? ", provider logout URL built" : ""}`
+  )
 })
 
 /** The whole demo; every section runs against its own emulator on 127.0.0.1. */

@@ -33,7 +33,7 @@ describe("npm run demo", () => {
     has(/^signed in through a loopback redirect as user-1 \(jane\.doe@example\.com\); ID token verified$/)
     has(/^GET \/api\/account-memberships with the user's access token \(no "Bearer"\) → HTTP 200$/)
     has(/^access token rejected → refreshed with the refresh token, re-sent once → HTTP 200 \(token requests: \{"authorization_code":1,"refresh_token":1\}\)$/)
-    has(/^logged out: token set forgotten, provider logout URL built$/)
+    has(/^logged out: token set forgotten, refresh token revoked, provider logout URL built$/)
     expect(stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\./) // no JWT
     // nothing secret
     expect(stdout).not.toMatch(/sandbox-secret|not-the-secret|f32c5497297084e5354b47c40d5ccacb109ce483/)

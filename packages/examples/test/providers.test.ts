@@ -53,6 +53,7 @@ describe("Centrapay examples run against the sandbox over loopback HTTP, exit 0 
     expect(run.stdout).toContain("signed in as user-1 (jane.doe@example.com, +6421234567890): expires in 3600 s, with a refresh token")
     expect(run.stdout).toContain("GET /api/account-memberships with the user's access token → HTTP 200")
     expect(run.stdout).toContain("already signed in as user-1 (token set read from the file)")
+    expect(run.stdout).toContain("signed out: token file cleared, refresh token revoked at the provider")
     expect(run.stdout).toContain("/session/end?post_logout_redirect_uri=")
     expect(run.stdout).toContain(`token requests at the provider: {"authorization_code":1,"refresh_token":2}`)
     expect(run.stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\./) // no JWT

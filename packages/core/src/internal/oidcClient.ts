@@ -1,5 +1,5 @@
 import { HttpClient } from "@effect/platform"
-import { Duration, Effect, Option, type Redacted, type Schema, type Scope } from "effect"
+import { Effect, Option, type Redacted, type Schema, type Scope } from "effect"
 import * as AccessToken from "../AccessToken.js"
 import * as AuthorizationCode from "../AuthorizationCode.js"
 import * as ClientAuthentication from "../ClientAuthentication.js"
@@ -7,10 +7,20 @@ import * as Grant from "../Grant.js"
 import * as IdToken from "../IdToken.js"
 import * as Jwks from "../Jwks.js"
 import * as LoopbackRedirect from "../LoopbackRedirect.js"
-import { cachedSuccess } from "./fetchDocument.js"
-import type { AuthorizeOptions, LoopbackLoginOptions, OidcClient, Options, RefreshError, Session } from "../OidcClient.js"
+import type {
+  AuthorizeOptions,
+  LoopbackLoginOptions,
+  LogoutOptions,
+  LogoutResult,
+  OidcClient,
+  Options,
+  RefreshError,
+  Session
+} from "../OidcClient.js"
 import * as OidcDiscovery from "../OidcDiscovery.js"
+import * as Pkce from "../Pkce.js"
 import * as ProviderAuth from "../ProviderAuth.js"
+import * as Revocation from "../Revocation.js"
 import * as TokenCache from "../TokenCache.js"
 import * as TokenEndpoint from "../TokenEndpoint.js"
 import * as TokenError from "../TokenError.js"
@@ -34,15 +44,19 @@ export const make = <A, I>(
     const http = yield* HttpClient.HttpClient
     const withHttp = Effect.provideService(HttpClient.HttpClient, http)
     const metadata = yield* OidcDiscovery.cached(options.issuer, options.discovery ?? {})
-    // The key set is created once the jwks_uri is known; fetched on first verification.
-    // (Kept once made: a failure to learn the jwks_uri is not kept.)
-    const jwks = (yield* cachedSuccess(
-      Effect.flatMap(metadata, (m) => withHttp(Jwks.remote(m.jwks_uri))),
-      Duration.infinity
-    )).get
+    // One key set per jwks_uri (discovery is re-read hourly and may name a new one), each
+    // fetched on first verification.
+    const keySets = new Map<string, Jwks.Jwks>()
+    const keySet = Effect.flatMap(metadata, (m) =>
+      Effect.suspend(() => {
+        const known = keySets.get(m.jwks_uri)
+        return known !== undefined
+          ? Effect.succeed(known)
+          : Effect.tap(withHttp(Jwks.remote(m.jwks_uri)), (made) => Effect.sync(() => keySets.set(m.jwks_uri, made)))
+      }))
     const keys: Jwks.Jwks = {
-      get: Effect.flatMap(jwks, (k) => k.get),
-      refresh: Effect.flatMap(jwks, (k) => k.refresh)
+      get: Effect.flatMap(keySet, (k) => k.get),
+      refresh: Effect.flatMap(keySet, (k) => k.refresh)
     }
     const clientAuthentication = options.clientAuthentication ?? ClientAuthentication.none(options.clientId)
     const endpoint = Effect.map(metadata, (m) =>
@@ -69,6 +83,19 @@ export const make = <A, I>(
       ? yield* TokenStore.inMemory()
       : options.cache.store
 
+    const keepRotatedRefreshToken = (
+      previous: Option.Option<AccessToken.AccessToken>,
+      refreshed: AccessToken.AccessToken
+    ): Effect.Effect<void> =>
+      Option.isSome(previous) && Option.isSome(refreshed.refreshToken)
+        ? Effect.ignore(
+          store.compareAndSet(
+            previous.value,
+            Option.some(new AccessToken.AccessToken({ ...previous.value, refreshToken: refreshed.refreshToken }))
+          )
+        )
+        : Effect.void
+
     // A refresh must be about the same user (Core 1.0 §12.2); a response without a new ID token
     // keeps the one the session has, so the claims stay readable.
     const refresh = (refreshToken: Redacted.Redacted<string>): Effect.Effect<AccessToken.AccessToken, RefreshError> =>
@@ -82,11 +109,24 @@ export const make = <A, I>(
           )
         })
         const token = yield* withHttp(Effect.flatMap(endpoint, (e) => Grant.refreshToken(e, refreshToken)))
-        if (Option.isSome(token.idToken)) {
-          yield* verify(token, subject === undefined ? {} : { subject })
-          return token
-        }
-        return new AccessToken.AccessToken({ ...token, idToken: previousIdToken })
+        if (Option.isNone(token.idToken)) return new AccessToken.AccessToken({ ...token, idToken: previousIdToken })
+        return yield* verify(token, subject === undefined ? {} : { subject }).pipe(
+          Effect.as(token),
+          Effect.catchAll((error) =>
+            // The grant succeeded, so the provider may have rotated the refresh token: keep the new
+            // one with the session's current tokens, or the next refresh would present a used one
+            // (invalid_grant: a logout). The failure is final for this fetch: retrying would
+            // repeat the grant.
+            Effect.zipRight(
+              keepRotatedRefreshToken(previous, token),
+              Effect.fail(
+                error._tag === "DiscoveryError"
+                  ? new IdToken.IdTokenError({ reason: "KeysUnavailable", detail: error.message })
+                  : error
+              )
+            )
+          )
+        )
       })
 
     const cache = yield* TokenCache.make<RefreshError, never>({
@@ -98,7 +138,7 @@ export const make = <A, I>(
     })
     const auth = ProviderAuth.fromCache(cache, http, options)
 
-    const authorize = (authorizeOptions: AuthorizeOptions = {}) =>
+    const authorize = (authorizeOptions: AuthorizeOptions & { readonly state?: string } = {}) =>
       Effect.flatMap(metadata, (m) => {
         const redirectUri = authorizeOptions.redirectUri ?? options.redirectUri
         if (redirectUri === undefined) {
@@ -109,7 +149,8 @@ export const make = <A, I>(
           clientId: options.clientId,
           redirectUri,
           scope: authorizeOptions.scope ?? options.scope,
-          extraParams: { ...options.extraParams, ...authorizeOptions.extraParams }
+          extraParams: { ...options.extraParams, ...authorizeOptions.extraParams },
+          state: authorizeOptions.state
         })
       })
 
@@ -135,8 +176,11 @@ export const make = <A, I>(
     const loginLoopback = (loginOptions: LoopbackLoginOptions = {}) =>
       Effect.scoped(
         Effect.gen(function*() {
-          const listener = yield* LoopbackRedirect.listen(loginOptions)
+          // The state is chosen first so the listener answers only the callback of this login.
+          const state = yield* Pkce.randomToken()
+          const listener = yield* LoopbackRedirect.listen({ ...loginOptions, state })
           const request = yield* authorize({
+            state,
             redirectUri: listener.redirectUri,
             scope: loginOptions.scope,
             extraParams: loginOptions.extraParams
@@ -153,21 +197,40 @@ export const make = <A, I>(
         onSome: (idToken) => IdToken.unverifiedClaims(idToken).pipe(Effect.flatMap(decodeClaims), Effect.map(Option.some))
       }))
 
-    const logout = (logoutOptions: { postLogoutRedirectUri?: string | undefined; state?: string | undefined } = {}) =>
+    const logout = (logoutOptions: LogoutOptions = {}) =>
       Effect.gen(function*() {
         const current = yield* cache.current
         yield* cache.clear
         const m = yield* metadata
+        const refreshToken = Option.flatMap(current, (t) => t.refreshToken)
+        const revoked = m.revocation_endpoint === undefined || Option.isNone(refreshToken) ||
+            logoutOptions.revoke === false
+          ? false
+          : yield* withHttp(Revocation.revoke({
+            url: m.revocation_endpoint,
+            clientAuthentication,
+            token: refreshToken.value,
+            tokenTypeHint: "refresh_token"
+          })).pipe(
+            Effect.as(true),
+            // Best effort: the local session is gone either way.
+            Effect.catchAll((error) => Effect.as(Effect.logWarning("refresh token not revoked", error.message), false))
+          )
         const endSessionEndpoint = m.end_session_endpoint ?? options.endSessionEndpoint
-        if (endSessionEndpoint === undefined) return Option.none()
-        const request = yield* AuthorizationCode.endSessionUrl({
-          endSessionEndpoint,
-          clientId: options.clientId,
-          postLogoutRedirectUri: logoutOptions.postLogoutRedirectUri ?? options.postLogoutRedirectUri,
-          idTokenHint: Option.getOrUndefined(Option.flatMap(current, (t) => t.idToken)),
-          state: logoutOptions.state
-        })
-        return Option.some(request)
+        const endSession = endSessionEndpoint === undefined
+          ? Option.none<AuthorizationCode.EndSessionRequest>()
+          : Option.some(
+            yield* AuthorizationCode.endSessionUrl({
+              endSessionEndpoint,
+              clientId: options.clientId,
+              postLogoutRedirectUri: logoutOptions.postLogoutRedirectUri ?? options.postLogoutRedirectUri,
+              idTokenHint: logoutOptions.idTokenHint === true
+                ? Option.getOrUndefined(Option.flatMap(current, (t) => t.idToken))
+                : undefined,
+              state: logoutOptions.state
+            })
+          )
+        return { endSession, revoked } satisfies LogoutResult
       })
 
     return { ...auth, metadata, authorize, callback, loginLoopback, claims, logout }

@@ -135,11 +135,21 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
 
     // Bumped by set() and clear(): a fetch that started before them must not overwrite their result.
     const epoch = yield* Ref.make(0)
-    const save = (token: AccessToken, startedAt: number) =>
+    const persist = (token: AccessToken) =>
+      store.set(Option.some(token)).pipe(Effect.zipRight(schedule(token)), Effect.as(token))
+    const save = (token: AccessToken, startedAt: number): Effect.Effect<AccessToken, TokenCacheError<E>> =>
       Effect.flatMap(Ref.get(epoch), (now) =>
-        now !== startedAt
-          ? Effect.succeed(token)
-          : store.set(Option.some(token)).pipe(Effect.zipRight(schedule(token)), Effect.as(token)))
+        now === startedAt
+          ? persist(token)
+          // A set() or clear() came while this fetch was in flight: its result wins, also for the
+          // callers waiting on the fetch (after a logout or a login as someone else, the fetched
+          // token belongs to a session that is gone). A client-credentials token stays usable.
+          : Effect.flatMap(store.get, (current) =>
+            Option.isSome(current)
+              ? Effect.succeed(current.value)
+              : acquire === undefined
+              ? Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
+              : Effect.succeed(token)))
 
     /** One fetch: the refresh_token grant when there is a refresh token, else `acquire`. */
     const doFetch = (trigger: Trigger): Effect.Effect<AccessToken, TokenCacheError<E>> =>
@@ -283,7 +293,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       invalidate: (token) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => store.compareAndSet(token, Option.some(expired(token, now)))),
       set: (token) =>
-        Effect.flatMap(Ref.updateAndGet(epoch, (n) => n + 1), (startedAt) => save(token, startedAt)).pipe(Effect.asVoid),
+        Ref.update(epoch, (n) => n + 1).pipe(Effect.zipRight(persist(token)), Effect.asVoid),
       clear: Ref.update(epoch, (n) => n + 1).pipe(
         Effect.zipRight(store.set(Option.none())),
         Effect.zipRight(FiberHandle.clear(refresher))

@@ -1,0 +1,80 @@
+/**
+ * OAuth 2.0 Token Revocation (RFC 7009): tells the provider a token is no longer needed, so a
+ * refresh token does not outlive a logout.
+ *
+ * @since 0.1.0
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Data, Duration, Effect, Either, Redacted } from "effect"
+import type { ClientAuthentication } from "./ClientAuthentication.js"
+import { basicAuthorization } from "./ClientAuthentication.js"
+import { validateUrl } from "./TokenEndpoint.js"
+
+/**
+ * The revocation request failed: no answer (`Transport`, `Timeout`), the URL is not allowed
+ * (`InvalidUrl`), or the provider refused it (`Status`, with the HTTP status). Never holds the token.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RevocationError extends Data.TaggedError("RevocationError")<{
+  readonly reason: "InvalidUrl" | "Transport" | "Timeout" | "Status"
+  readonly url: string
+  readonly status?: number | undefined
+}> {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `Token revocation at ${this.url} failed (${this.reason}${this.status === undefined ? "" : `, HTTP ${this.status}`})`
+  }
+}
+
+/**
+ * Revokes `token` at `url` (a provider's `revocation_endpoint`), authenticating as the client does
+ * at the token endpoint. RFC 7009 §2.2: a 200 means done, also for a token that was already
+ * invalid.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const revoke = (options: {
+  readonly url: string
+  readonly clientAuthentication: ClientAuthentication
+  readonly token: Redacted.Redacted<string>
+  readonly tokenTypeHint?: "refresh_token" | "access_token" | undefined
+  readonly timeout?: Duration.DurationInput | undefined
+}): Effect.Effect<void, RevocationError, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const url = options.url
+    const parsed = validateUrl(url)
+    if (Either.isLeft(parsed)) return yield* new RevocationError({ reason: "InvalidUrl", url })
+    const auth = options.clientAuthentication
+    const params: Array<[string, string]> = [["token", Redacted.value(options.token)]]
+    if (options.tokenTypeHint !== undefined) params.push(["token_type_hint", options.tokenTypeHint])
+    let request = HttpClientRequest.post(parsed.right).pipe(HttpClientRequest.acceptJson)
+    switch (auth._tag) {
+      case "client_secret_basic":
+        request = HttpClientRequest.setHeader(
+          request,
+          "authorization",
+          Redacted.value(basicAuthorization(auth.clientId, auth.clientSecret))
+        )
+        break
+      case "client_secret_post":
+        params.push(["client_id", auth.clientId], ["client_secret", Redacted.value(auth.clientSecret)])
+        break
+      case "none":
+        params.push(["client_id", auth.clientId])
+        break
+    }
+    const client = yield* HttpClient.HttpClient
+    const status = yield* client.execute(HttpClientRequest.bodyUrlParams(request, params)).pipe(
+      Effect.flatMap((response) => Effect.as(response.text, response.status)),
+      Effect.scoped,
+      Effect.timeoutFail({
+        duration: options.timeout ?? Duration.seconds(30),
+        onTimeout: () => new RevocationError({ reason: "Timeout", url })
+      }),
+      Effect.catchTag("RequestError", "ResponseError", () => Effect.fail(new RevocationError({ reason: "Transport", url })))
+    )
+    if (status !== 200) return yield* new RevocationError({ reason: "Status", url, status })
+  }).pipe(Effect.withSpan("auth-pipeline.token_revocation", { attributes: { "http.url": options.url } }))

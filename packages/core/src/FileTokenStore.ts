@@ -8,11 +8,24 @@
  * - Writes are atomic: a unique temp file next to the target is written, fsynced and renamed over
  *   the target (then the directory is fsynced where the platform allows), so a crash leaves the old
  *   token set or the new one, never a half-written file; a rotated refresh token is not lost.
- * - The file is read once, on the first `get` or `compareAndSet`; afterwards `get` is served from
- *   memory and every write goes to the file first, then to memory. A failed write changes neither.
- * - For ONE process: `compareAndSet` is atomic within the process (a semaphore), not across
- *   processes, and changes another process makes to the file are not seen. Use one store per file;
- *   replicas that share a token (a fleet of servers) need a shared store with its own
+ * - Several processes of one app (two terminals running the CLI) may share the file. `get` keeps
+ *   what it last read in memory and checks the file with one `stat` per call: it reads the file
+ *   again when its identity (device, inode, size, modification time) changed, and while the file is
+ *   less than 2 s old (file times are coarse and a replaced file's inode is soon reused, so two
+ *   quick writes can look alike). So each process sees another's write on its next `get`, and a
+ *   removed file reads as no token (on a local file system: a network one may cache attributes).
+ * - `compareAndSet` reads the file under the store's lock and compares with what it holds then,
+ *   never with what this process last saw: a newer token another process wrote (a rotated refresh
+ *   token) is not overwritten from a stale view. `set` replaces whatever the file holds (a login, a
+ *   logout: the last writer wins). Every write goes to the file first, then to memory; a failed
+ *   write changes neither.
+ * - Not guaranteed: there is no lock across processes. `compareAndSet` is atomic within the process
+ *   (a semaphore) only; a write by another process that lands between its read and its rename
+ *   (milliseconds) is overwritten. Two processes that refresh at the very same moment both send the
+ *   same refresh token: with rotation the provider accepts one and the other gets `invalid_grant`;
+ *   its `compareAndSet` against the token it used fails once the winner's token is in the file,
+ *   and a `TokenCache` then serves the winner's token instead of asking for a login.
+ *   Replicas that share a token (a fleet of servers) need a shared store with its own
  *   compare-and-set.
  * - A missing file is no token. An unreadable, corrupt or schema-invalid file fails `get` and
  *   `compareAndSet` with a `TokenStoreError` whose detail never quotes the file (it holds
@@ -55,7 +68,8 @@ export interface Options {
 
 /**
  * A store backed by the file at `options.path`. Building it reads nothing and cannot fail; it
- * removes the temp files a crashed write may have left next to the file.
+ * removes the temp files a crashed write left next to the file, once they are 10 minutes old (a
+ * write in progress, in this process or another, takes milliseconds).
  *
  * @since 0.1.0
  * @category constructors

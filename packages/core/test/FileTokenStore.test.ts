@@ -2,12 +2,12 @@ import { FileSystem } from "@effect/platform"
 import { type PlatformError, SystemError } from "@effect/platform/Error"
 import { NodeFileSystem } from "@effect/platform-node"
 import { describe, expect, layer } from "@effect/vitest"
-import { Effect, Option, Redacted, Schema, TestClock } from "effect"
+import { Clock, Effect, Option, Redacted, Schema, TestClock } from "effect"
 import * as AccessToken from "../src/AccessToken.js"
 import * as FileTokenStore from "../src/FileTokenStore.js"
 import * as TokenCache from "../src/TokenCache.js"
 import type { TokenStoreError } from "../src/TokenStore.js"
-import { _source, _value } from "./_source.js"
+import { _oauth, _source, _value } from "./_source.js"
 
 const _full = AccessToken.make({
   value: Redacted.make("at-secret-1"),
@@ -109,6 +109,40 @@ const _makeWith = (fs: FileSystem.FileSystem, path: string) =>
 const _decodeFile = (fs: FileSystem.FileSystem, path: string) =>
   Effect.flatMap(fs.readFileString(path), (text) => Schema.decodeUnknown(Schema.parseJson(FileTokenStore.Document))(text))
 
+/** The access token value in the file, read past any store. */
+const _onDisk = (fs: FileSystem.FileSystem, path: string) =>
+  Effect.map(_decodeFile(fs, path), (document) => Option.map(document.token, _value))
+
+/** The real file system, with every `readFileString` of the token file counted. */
+const _countingReads = (fs: FileSystem.FileSystem, reads: { count: number }): FileSystem.FileSystem => ({
+  ...fs,
+  readFileString: (path, encoding) =>
+    Effect.zipRight(Effect.sync(() => (reads.count += path.endsWith("tokens.json") ? 1 : 0)), fs.readFileString(path, encoding))
+})
+
+/** Sets a file's times to `at` (a wall-clock time: file times are the system clock's, not the TestClock's). */
+const _touch = (fs: FileSystem.FileSystem, path: string, at: Date) => fs.utimes(path, at, at)
+
+/** A wall-clock time `millis` ago, in whole seconds so that every file system stores it exactly. */
+const _ago = (millis: number) => new Date(Math.floor((Date.now() - millis) / 1000) * 1000)
+
+/**
+ * A file time the store cannot yet trust (the last 2 s), however slowly the test runs: a little
+ * in the future.
+ */
+const _recent = () => _ago(-30_000)
+
+/** Tokens whose files all have the same length: with the same time, only the inode tells them apart. */
+const _sameLength = (tag: string) =>
+  AccessToken.make({
+    value: Redacted.make(`at-${tag}`),
+    issuedAt: 1_700_000_000_000,
+    refreshToken: Option.some(Redacted.make(`rt-${tag}`))
+  })
+
+/** The refresh token value of a stored token. */
+const _refreshValue = (token: AccessToken.AccessToken) => Option.map(token.refreshToken, Redacted.value)
+
 layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
   describe("round trip", () => {
     it.scoped("a token read back has every field of the one stored", () =>
@@ -184,14 +218,47 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         })
       }))
 
-    it.scoped("the file is read once: later gets are served from memory", () =>
+    it.scoped("a settled file is read once: later gets only stat it and return the same token", () =>
       Effect.gen(function*() {
         const { fs, path } = yield* _paths
         yield* (yield* FileTokenStore.make({ path })).set(Option.some(_full))
+        yield* _touch(fs, path, _ago(60_000))
+        const reads = { count: 0 }
+        const store = yield* _makeWith(_countingReads(fs, reads), path)
+        const first = yield* store.get
+        expect(Option.map(first, _value)).toEqual(Option.some("at-secret-1"))
+        expect(yield* store.get).toBe(first)
+        expect(yield* store.get).toBe(first)
+        expect(reads.count).toBe(1)
+      }))
+
+    it.scoped("a file changed in the last 2 s is read by each get (file times are coarse), keeping the token object", () =>
+      Effect.gen(function*() {
+        const { fs, path } = yield* _paths
+        const reads = { count: 0 }
+        const store = yield* _makeWith(_countingReads(fs, reads), path)
+        yield* store.set(Option.some(_full))
+        yield* _touch(fs, path, _recent())
+        expect(Option.map(yield* store.get, (token) => token === _full)).toEqual(Option.some(true))
+        expect(Option.map(yield* store.get, (token) => token === _full)).toEqual(Option.some(true))
+        expect(reads.count).toBe(2)
+        // Once it is old enough, the identity alone serves.
+        yield* _touch(fs, path, _ago(60_000))
+        yield* store.get
+        yield* store.get
+        expect(reads.count).toBe(3)
+      }))
+
+    it.scoped("a file rewritten in place by another program is read again", () =>
+      Effect.gen(function*() {
+        const { fs, path } = yield* _paths
+        yield* (yield* FileTokenStore.make({ path })).set(Option.some(_full))
+        yield* _touch(fs, path, _ago(60_000))
         const store = yield* FileTokenStore.make({ path })
         expect(Option.map(yield* store.get, _value)).toEqual(Option.some("at-secret-1"))
         yield* fs.writeFileString(path, "not json")
-        expect(Option.map(yield* store.get, _value)).toEqual(Option.some("at-secret-1"))
+        const error = yield* Effect.flip(store.get)
+        expect(error.detail).toBe(`${path} is not valid JSON; the next set replaces it`)
       }))
   })
 
@@ -267,17 +334,34 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(Option.some("at-secret-2"))
       }))
 
-    it.scoped("a temp file left by a crash does not break reading and is removed", () =>
+    it.scoped("a temp file left by a crash over 10 minutes ago does not break reading and is removed", () =>
       Effect.gen(function*() {
         const { dir, fs, path } = yield* _paths
         yield* (yield* FileTokenStore.make({ path })).set(Option.some(_full))
         const stale = `${path}.0b7c1f3e-2d4a-4c8e-9f10-5a6b7c8d9e0f.tmp`
         // A crash in the middle of writing the next token set.
         yield* fs.writeFileString(stale, "{\"version\":1,\"token\":{\"accessToken\":\"at-leak\",\"refreshTo")
+        yield* _touch(fs, stale, _ago(11 * 60_000))
         yield* fs.writeFileString(`${dir}/unrelated.tmp`, "not ours")
+        yield* _touch(fs, `${dir}/unrelated.tmp`, _ago(60 * 60_000))
         const store = yield* FileTokenStore.make({ path })
         expect(Option.map(yield* store.get, _value)).toEqual(Option.some("at-secret-1"))
         expect((yield* fs.readDirectory(dir)).sort()).toEqual(["tokens.json", "unrelated.tmp"])
+      }))
+
+    it.scoped("a young temp file (another process's write in progress) is left alone", () =>
+      Effect.gen(function*() {
+        const { dir, fs, path } = yield* _paths
+        yield* (yield* FileTokenStore.make({ path })).set(Option.some(_full))
+        const inProgress = `${path}.1c8d2e4f-3e5b-4d9f-8a21-6b7c8d9e0f1a.tmp`
+        yield* fs.writeFileString(inProgress, "{\"version\":1,\"tok")
+        yield* _touch(fs, inProgress, _ago(9 * 60_000))
+        const store = yield* FileTokenStore.make({ path })
+        expect(Option.map(yield* store.get, _value)).toEqual(Option.some("at-secret-1"))
+        yield* store.set(Option.some(_bare))
+        expect((yield* fs.readDirectory(dir)).sort()).toEqual(["tokens.json", inProgress.slice(dir.length + 1)])
+        // The other process renames it over the file: the sweep did not take it away.
+        yield* fs.rename(inProgress, path)
       }))
 
     it.scoped("a temp file left by a crash before the first write is no token", () =>
@@ -428,6 +512,108 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
       }))
   })
 
+  describe("two processes on one file (two stores on one path)", () => {
+    it.scoped("a rotation by one is seen by the other's next get, and the other's stale compareAndSet cannot undo it", () =>
+      Effect.gen(function*() {
+        const { fs, path } = yield* _paths
+        const a = yield* FileTokenStore.make({ path })
+        const b = yield* FileTokenStore.make({ path })
+        yield* a.set(Option.some(_full))
+        // Settled: from here only the file's identity tells b that it changed.
+        yield* _touch(fs, path, _ago(60_000))
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-secret-1"))
+        expect(yield* a.compareAndSet(_full, Option.some(_bare))).toBe(true)
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-secret-2"))
+        // b, still holding the old token (say its refresh failed with invalid_grant), drops it: refused.
+        expect(yield* b.compareAndSet(_full, Option.none())).toBe(false)
+        expect(yield* _onDisk(fs, path)).toEqual(Option.some("at-secret-2"))
+        expect(Option.map(yield* a.get, _value)).toEqual(Option.some("at-secret-2"))
+      }))
+
+    it.scoped("compareAndSet compares with the file even when get was not called since the other's write", () =>
+      Effect.gen(function*() {
+        const { fs, path } = yield* _paths
+        const a = yield* FileTokenStore.make({ path })
+        const b = yield* FileTokenStore.make({ path })
+        yield* a.set(Option.some(_full))
+        yield* _touch(fs, path, _ago(60_000))
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-secret-1"))
+        yield* a.set(Option.some(_bare))
+        expect(yield* b.compareAndSet(_full, Option.none())).toBe(false)
+        expect(yield* b.compareAndSet(_bare, Option.some(_full))).toBe(true)
+        expect(yield* _onDisk(fs, path)).toEqual(Option.some("at-secret-1"))
+        expect(Option.map(yield* a.get, _value)).toEqual(Option.some("at-secret-1"))
+      }))
+
+    it.scoped("a replacement of the same size and the same time is seen: the rename gives the file a new inode", () =>
+      Effect.gen(function*() {
+        const { fs, path } = yield* _paths
+        const a = yield* FileTokenStore.make({ path })
+        const reads = { count: 0 }
+        const b = yield* _makeWith(_countingReads(fs, reads), path)
+        const settled = _ago(60_000)
+        yield* a.set(Option.some(_sameLength("aaaa")))
+        yield* _touch(fs, path, settled)
+        const before = yield* fs.stat(path)
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-aaaa"))
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-aaaa"))
+        expect(reads.count).toBe(1)
+        yield* a.set(Option.some(_sameLength("bbbb")))
+        yield* _touch(fs, path, settled)
+        const after = yield* fs.stat(path)
+        expect(after.size).toBe(before.size)
+        expect(after.mtime).toEqual(before.mtime)
+        if (process.platform !== "win32") expect(after.ino).not.toEqual(before.ino)
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-bbbb"))
+      }))
+
+    it.scoped("two replacements within one time tick, the second reusing the first one's inode, are seen", () =>
+      Effect.gen(function*() {
+        const { fs, path } = yield* _paths
+        const a = yield* FileTokenStore.make({ path })
+        const b = yield* FileTokenStore.make({ path })
+        const tick = _recent()
+        yield* a.set(Option.some(_sameLength("aaaa")))
+        yield* _touch(fs, path, tick)
+        const before = yield* fs.stat(path)
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-aaaa"))
+        yield* a.set(Option.some(_sameLength("bbbb")))
+        // ext4 gives this file the inode the first one had: same inode, size and time.
+        yield* a.set(Option.some(_sameLength("cccc")))
+        yield* _touch(fs, path, tick)
+        const after = yield* fs.stat(path)
+        expect([after.size, after.mtime]).toEqual([before.size, before.mtime])
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-cccc"))
+      }))
+
+    it.scoped("a file removed by the other reads as no token, and compareAndSet does not bring it back", () =>
+      Effect.gen(function*() {
+        const { fs, path } = yield* _paths
+        const a = yield* FileTokenStore.make({ path })
+        const b = yield* FileTokenStore.make({ path })
+        yield* a.set(Option.some(_full))
+        yield* _touch(fs, path, _ago(60_000))
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-secret-1"))
+        yield* fs.remove(path)
+        expect(yield* b.get).toEqual(Option.none())
+        expect(yield* b.compareAndSet(_full, Option.some(_bare))).toBe(false)
+        expect(yield* fs.exists(path)).toBe(false)
+      }))
+
+    it.scoped("set replaces whatever the other wrote (a login or a logout: the last writer wins)", () =>
+      Effect.gen(function*() {
+        const { fs, path } = yield* _paths
+        const a = yield* FileTokenStore.make({ path })
+        const b = yield* FileTokenStore.make({ path })
+        yield* a.set(Option.some(_full))
+        expect(Option.map(yield* b.get, _value)).toEqual(Option.some("at-secret-1"))
+        expect(yield* a.compareAndSet(_full, Option.some(_bare))).toBe(true)
+        yield* b.set(Option.none())
+        expect(yield* a.get).toEqual(Option.none())
+        expect(yield* _onDisk(fs, path)).toEqual(Option.none())
+      }))
+  })
+
   describe("under TokenCache", () => {
     it.scoped("a token set through one cache is served by a new cache on the same file without a request", () =>
       Effect.gen(function*() {
@@ -459,6 +645,43 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         yield* TestClock.adjust("1 hour")
         expect(_value(yield* restarted.refresh)).toBe("tok-2")
         expect(used).toEqual(["rt-0", "rt-1"])
+      }))
+
+    it.scoped("a cache in another process refreshes with the refresh token this one rotated, not its stale one", () =>
+      Effect.gen(function*() {
+        const { fs, path } = yield* _paths
+        const source = yield* _source({ lifetime: "1 hour", refreshTokens: true })
+        // The provider rotates refresh tokens: only the last one issued is accepted.
+        let valid = "rt-0"
+        const used: Array<string> = []
+        const refresh = (rt: Redacted.Redacted<string>) =>
+          Effect.suspend(() => {
+            used.push(Redacted.value(rt))
+            return Redacted.value(rt) === valid
+              ? Effect.tap(source.acquire, (token) => Effect.sync(() => (valid = Option.getOrThrow(_refreshValue(token)))))
+              : Effect.fail(_oauth("invalid_grant"))
+          })
+        const processCache = (name: string) =>
+          Effect.flatMap(
+            FileTokenStore.make({ path }),
+            (store) => TokenCache.make({ name, refresh, backgroundRefresh: false, store })
+          )
+        const a = yield* processCache("a")
+        const b = yield* processCache("b")
+        // The test clock is shared by the tests of this layer: issue at its current time.
+        yield* a.set(source.issue(0, yield* Clock.currentTimeMillis))
+        expect(_value(yield* b.get)).toBe("tok-0")
+        yield* TestClock.adjust("1 hour")
+        // a refreshes: rt-0 is spent, rt-1 is on disk.
+        expect(_value(yield* a.get)).toBe("tok-1")
+        // b serves a's token without a request, and its own refresh uses rt-1.
+        expect(_value(yield* b.get)).toBe("tok-1")
+        expect(used).toEqual(["rt-0"])
+        expect(_value(yield* b.refresh)).toBe("tok-2")
+        expect(used).toEqual(["rt-0", "rt-1"])
+        expect(_value(yield* a.get)).toBe("tok-2")
+        expect(Option.flatMap((yield* _decodeFile(fs, path)).token, _refreshValue)).toEqual(Option.some("rt-2"))
+        expect(yield* source.count).toBe(2)
       }))
 
     it.scoped("a corrupt file surfaces as a TokenStoreError from the cache until a login replaces it", () =>

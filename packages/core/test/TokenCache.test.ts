@@ -8,6 +8,7 @@ import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import { RateLimitedError } from "../src/TokenError.js"
 import { _fakeHttp } from "./_fakeHttp.js"
 import * as TokenCache from "../src/TokenCache.js"
+import * as TokenStore from "../src/TokenStore.js"
 import { _oauth, _settle, _source, _unavailable, _value } from "./_source.js"
 
 const noJitter = { maxJitter: 0 }
@@ -453,6 +454,23 @@ describe("TokenCache under review findings", () => {
       yield* cache.set(source.issue(99, yield* TestClock.currentTimeMillis)) // another user logs in meanwhile
       yield* TestClock.adjust("1 second")
       expect(_value(yield* Fiber.join(again))).toBe("tok-99")
+    }))
+
+  it.scoped("invalid_grant because another process sharing the store refreshed first: its token is used", () =>
+    Effect.gen(function*() {
+      const source = yield* _source({ lifetime: "1 hour", refreshTokens: true })
+      const store = yield* TokenStore.inMemory()
+      const winner = source.issue(7, 3_600_000)
+      // The other process rotates the refresh token and stores its result just before our request lands.
+      const cache = yield* TokenCache.make({
+        store,
+        backgroundRefresh: false,
+        refresh: () => Effect.zipRight(Effect.orDie(store.set(Option.some(winner))), Effect.fail(_oauth("invalid_grant")))
+      })
+      yield* cache.set(source.issue(0, 0))
+      yield* TestClock.adjust("1 hour")
+      expect(_value(yield* cache.get)).toBe("tok-7")
+      expect(Option.map(yield* cache.current, _value)).toEqual(Option.some("tok-7"))
     }))
 
   it.scoped("invalid_grant in a background refresh keeps serving the access token until it expires", () =>

@@ -171,7 +171,15 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
           if (Either.isRight(result)) return yield* save(inherit(result.right, previous), startedAt)
           if (!isInvalidGrant(result.left)) return yield* Effect.fail(result.left)
           // The refresh token is dead: drop it (the access token, if still valid, stays usable).
-          yield* store.compareAndSet(previous, Option.some(new AccessToken({ ...previous, refreshToken: Option.none() })))
+          const dropped = yield* store.compareAndSet(
+            previous,
+            Option.some(new AccessToken({ ...previous, refreshToken: Option.none() }))
+          )
+          if (!dropped) {
+            // Someone sharing the store (another process) refreshed first: its token wins.
+            const latest = yield* store.get
+            if (Option.isSome(latest) && usable(latest.value, yield* Clock.currentTimeMillis)) return latest.value
+          }
           if (acquire === undefined) {
             return yield* Effect.fail(
               new ReauthenticationRequired({ reason: "RefreshRejected", cache: name, oauthError: result.left })

@@ -106,3 +106,23 @@ export const basicAuthorization = (clientId: string, clientSecret: Redacted.Reda
  */
 export const secret = (self: ClientAuthentication): ReadonlyArray<Redacted.Redacted<string>> =>
   self._tag === "none" ? [] : [self.clientSecret]
+
+/**
+ * What a method adds to a request to the provider (token, revocation): a header and/or body
+ * parameters, revealed for sending. Keep the result out of anything reported.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const credentials = (
+  self: ClientAuthentication
+): { readonly headers: Readonly<Record<string, string>>; readonly params: ReadonlyArray<readonly [string, string]> } => {
+  switch (self._tag) {
+    case "client_secret_basic":
+      return { headers: { authorization: Redacted.value(basicAuthorization(self.clientId, self.clientSecret)) }, params: [] }
+    case "client_secret_post":
+      return { headers: {}, params: [["client_id", self.clientId], ["client_secret", Redacted.value(self.clientSecret)]] }
+    case "none":
+      return { headers: {}, params: [["client_id", self.clientId]] }
+  }
+}

@@ -7,7 +7,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Data, Duration, Effect, Either, Redacted } from "effect"
 import type { ClientAuthentication } from "./ClientAuthentication.js"
-import { basicAuthorization } from "./ClientAuthentication.js"
+import { credentials as credentialsOf } from "./ClientAuthentication.js"
 import { validateUrl } from "./TokenEndpoint.js"
 
 /**
@@ -47,25 +47,14 @@ export const revoke = (options: {
     const url = options.url
     const parsed = validateUrl(url)
     if (Either.isLeft(parsed)) return yield* new RevocationError({ reason: "InvalidUrl", url })
-    const auth = options.clientAuthentication
-    const params: Array<[string, string]> = [["token", Redacted.value(options.token)]]
+    const credentials = credentialsOf(options.clientAuthentication)
+    const params: Array<readonly [string, string]> = [["token", Redacted.value(options.token)]]
     if (options.tokenTypeHint !== undefined) params.push(["token_type_hint", options.tokenTypeHint])
-    let request = HttpClientRequest.post(parsed.right).pipe(HttpClientRequest.acceptJson)
-    switch (auth._tag) {
-      case "client_secret_basic":
-        request = HttpClientRequest.setHeader(
-          request,
-          "authorization",
-          Redacted.value(basicAuthorization(auth.clientId, auth.clientSecret))
-        )
-        break
-      case "client_secret_post":
-        params.push(["client_id", auth.clientId], ["client_secret", Redacted.value(auth.clientSecret)])
-        break
-      case "none":
-        params.push(["client_id", auth.clientId])
-        break
-    }
+    params.push(...credentials.params)
+    const request = HttpClientRequest.post(parsed.right).pipe(
+      HttpClientRequest.acceptJson,
+      HttpClientRequest.setHeaders(credentials.headers)
+    )
     const client = yield* HttpClient.HttpClient
     const status = yield* client.execute(HttpClientRequest.bodyUrlParams(request, params)).pipe(
       Effect.flatMap((response) => Effect.as(response.text, response.status)),

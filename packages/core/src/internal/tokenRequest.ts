@@ -38,18 +38,9 @@ const buildRequest = (endpoint: TokenEndpoint, url: URL, request: TokenRequest):
   const auth = endpoint.clientAuthentication
   const params: Array<readonly [string, string]> = [["grant_type", request.grantType]]
   for (const [name, value] of request.params) params.push([name, reveal(value)])
-  let headers: Record<string, string> = { accept: "application/json", ...endpoint.headers }
-  switch (auth._tag) {
-    case "client_secret_basic":
-      headers = { ...headers, authorization: Redacted.value(ClientAuthentication.basicAuthorization(auth.clientId, auth.clientSecret)) }
-      break
-    case "client_secret_post":
-      params.push(["client_id", auth.clientId], ["client_secret", Redacted.value(auth.clientSecret)])
-      break
-    case "none":
-      params.push(["client_id", auth.clientId])
-      break
-  }
+  const credentials = ClientAuthentication.credentials(auth)
+  params.push(...credentials.params)
+  const headers: Record<string, string> = { accept: "application/json", ...endpoint.headers, ...credentials.headers }
   const base = HttpClientRequest.post(url).pipe(HttpClientRequest.setHeaders(headers))
   if (endpoint.bodyEncoding === "json") {
     const body: Record<string, string | Array<string>> = {}

@@ -186,9 +186,8 @@ describe("CentrapayUser against the sandbox OpenID Provider", () => {
         open: (url) =>
           Effect.gen(function*() {
             redirectUri = url.searchParams.get("redirect_uri") ?? ""
-            const callback = yield* Effect.orDie(emulator.login(url.href))
-            // The "browser" follows the redirect to the loopback listener.
-            yield* Effect.forkDaemon(Effect.promise(() => fetch(callback).then((r) => r.text())))
+            // The "browser" signs in and follows the redirect to the loopback listener.
+            yield* Effect.orDie(emulator.signIn(url.href))
           })
       })
       expect(redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oidc-callback$/)

@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { Data, Effect, Option, Redacted, Schema } from "effect"
+import { constantTimeEqual } from "./internal/redact.js"
 import * as Pkce from "./Pkce.js"
 
 /**
@@ -154,13 +155,6 @@ export class AuthorizationError extends Data.TaggedError("AuthorizationError")<{
   }
 }
 
-const equalStrings = (a: string, b: string): boolean => {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
-}
-
 const paramsOf = (callback: string | URL | URLSearchParams): URLSearchParams => {
   if (callback instanceof URLSearchParams) return callback
   if (callback instanceof URL) return callback.searchParams
@@ -203,7 +197,7 @@ export const validateCallback = (
 ): Effect.Effect<Redacted.Redacted<string>, AuthorizationError> => {
   const params = paramsOf(callback)
   const state = params.get("state")
-  if (state === null || !equalStrings(state, request.state)) return failWith("StateMismatch")
+  if (state === null || !constantTimeEqual(state, request.state)) return failWith("StateMismatch")
   const iss = params.get("iss")
   if (options.issuer !== undefined && (iss !== null || options.requireIss === true) && iss !== options.issuer) {
     return failWith("IssuerMismatch")

@@ -10,7 +10,8 @@
 import { Clock, Data, Duration, Effect, Option, ParseResult, Redacted, Schema } from "effect"
 import type { JWTPayload } from "jose"
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose"
-import { invalidPaths } from "./internal/fetchDocument.js"
+import { constantTimeEqual, reveal } from "./internal/redact.js"
+import { invalidPaths } from "./internal/schemaIssues.js"
 import type { Jwks } from "./Jwks.js"
 import type { DiscoveryError, ProviderMetadata } from "./OidcDiscovery.js"
 
@@ -167,15 +168,8 @@ const fromJose = (error: unknown): IdTokenError => {
   }
 }
 
-const reveal = (value: string | Redacted.Redacted<string>): string =>
-  typeof value === "string" ? value : Redacted.value(value)
-
-const constantTimeEqual = (a: string, b: string): boolean => {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
-}
+const invalidClaims = (error: ParseResult.ParseError): IdTokenError =>
+  new IdTokenError({ reason: "InvalidClaims", detail: `invalid claim(s): ${invalidPaths(error, "(claims)")}` })
 
 const decodeIdTokenClaims = Schema.decodeUnknown(IdTokenClaims, { errors: "all" })
 
@@ -244,9 +238,7 @@ export const verify = (
     )
     const payload: JWTPayload = verified.payload
     const claims = yield* decodeIdTokenClaims(payload).pipe(
-      Effect.mapError((e: ParseResult.ParseError) =>
-        new IdTokenError({ reason: "InvalidClaims", detail: `invalid claim(s): ${invalidPaths(e)}` })
-      )
+      Effect.mapError(invalidClaims)
     )
     if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp === undefined) {
       return yield* fail("AuthorizedPartyMismatch", "several audiences and no azp")
@@ -283,7 +275,7 @@ export const unverifiedClaims = (token: Redacted.Redacted<string>): Effect.Effec
   }).pipe(
     Effect.flatMap((payload) =>
       decodeIdTokenClaims(payload).pipe(
-        Effect.mapError((e) => new IdTokenError({ reason: "InvalidClaims", detail: `invalid claim(s): ${invalidPaths(e)}` }))
+        Effect.mapError(invalidClaims)
       )
     )
   )
@@ -298,7 +290,7 @@ export const unverifiedClaims = (token: Redacted.Redacted<string>): Effect.Effec
 export const decodeClaims = <A, I>(schema: Schema.Schema<A, I>) =>
 (claims: IdTokenClaims): Effect.Effect<A, IdTokenError> =>
   Schema.decodeUnknown(schema, { errors: "all" })(claims).pipe(
-    Effect.mapError((e) => new IdTokenError({ reason: "InvalidClaims", detail: `invalid claim(s): ${invalidPaths(e)}` }))
+    Effect.mapError(invalidClaims)
   )
 
 /**

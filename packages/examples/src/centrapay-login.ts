@@ -82,8 +82,7 @@ const sandbox = Effect.gen(function*() {
   const open = (url: URL) =>
     Effect.gen(function*() {
       yield* Console.log(`authorization URL: ${url.origin}${url.pathname}?response_type=code&scope=openid&code_challenge_method=S256&…`)
-      const callback = yield* Effect.orDie(emulator.login(url.href))
-      yield* Effect.forkDaemon(Effect.promise(() => fetch(callback).then((r) => r.text())))
+      yield* Effect.orDie(emulator.signIn(url.href))
     })
   // One run of the app: a client over the token file, in its own scope (closed as the app exits).
   const run = (logout: boolean) =>

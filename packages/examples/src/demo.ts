@@ -144,11 +144,7 @@ const centrapayUser = Effect.gen(function*() {
   const user = yield* CentrapayUser.make({ clientId: emulator.clientId, issuer: emulator.issuer, baseUrl: emulator.apiBaseUrl })
   const session = yield* user.loginLoopback({
     // The sandbox plays the user: it fills in the login and consent forms and follows the redirect.
-    open: (url) =>
-      Effect.gen(function*() {
-        const callback = yield* Effect.orDie(emulator.login(url.href))
-        yield* Effect.forkDaemon(Effect.promise(() => fetch(callback).then((r) => r.text())))
-      })
+    open: (url) => Effect.orDie(emulator.signIn(url.href))
   })
   yield* Console.log(`signed in through a loopback redirect as ${session.claims.sub} (${session.claims.email}); ID token verified`)
   const ok = yield* user.client.get("/api/account-memberships")

@@ -217,6 +217,12 @@ export interface CentrapayOidc {
    * or with `error` when the server refused the request there.
    */
   readonly login: (authorizationUrl: string, options?: LoginOptions) => Effect.Effect<URL, LoginError>
+  /**
+   * A user signing in with a browser, without one: {@link CentrapayOidc.login}, then a GET of the
+   * redirect when it is an http(s) URL (e.g. an app's loopback listener), as the browser would.
+   * Yields the redirect. Use it as the `open` of `OidcClient.loginLoopback`.
+   */
+  readonly signIn: (authorizationUrl: string, options?: LoginOptions) => Effect.Effect<URL, LoginError>
   /** Every access token issued so far gets 401 at the resource; later ones are accepted. */
   readonly revokeAccessTokens: Effect.Effect<void>
   readonly counters: Effect.Effect<Counters>

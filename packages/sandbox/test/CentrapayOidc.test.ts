@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as jose from "jose"
 import * as crypto from "node:crypto"
+import * as nodeHttp from "node:http"
 import * as Centrapay from "../src/Centrapay.js"
 import * as CentrapayOidc from "../src/CentrapayOidc.js"
 import { postForm, send } from "./_helpers.js"
@@ -254,6 +255,29 @@ describe("CentrapayOidc", () => {
       const wrongPath = yield* Effect.flip(oidc.login(authorizationUrl(oidc, { redirect_uri: "http://127.0.0.1:51234/other" }).url))
       expect(wrongPath).toMatchObject({ _tag: "LoginError", reason: "ErrorPage", status: 400 })
       expect(wrongPath.message).toMatch(/redirect_uri/)
+    }).pipe(http))
+
+  it.scoped("signIn follows the redirect to the application as a browser would; an app scheme is not fetched", () =>
+    Effect.gen(function*() {
+      const oidc = yield* CentrapayOidc.start()
+      const hits: Array<string> = []
+      const app = nodeHttp.createServer((req, res) => {
+        hits.push(req.url ?? "")
+        res.end("signed in")
+      })
+      yield* Effect.acquireRelease(
+        Effect.promise(() => new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve))),
+        () => Effect.promise(() => new Promise<void>((resolve) => app.close(() => resolve())))
+      )
+      const port = (app.address() as { port: number }).port
+      const redirect = yield* oidc.signIn(
+        authorizationUrl(oidc, { redirect_uri: `http://127.0.0.1:${port}/oidc-callback` }).url
+      )
+      expect(hits).toEqual([`${redirect.pathname}${redirect.search}`])
+      expect(redirect.searchParams.has("code")).toBe(true)
+      const app2 = yield* oidc.signIn(authorizationUrl(oidc, { redirect_uri: "com.example.yourapp://oidc-callback" }).url)
+      expect(app2.protocol).toBe("com.example.yourapp:")
+      expect(hits).toHaveLength(1)
     }).pipe(http))
 
   it.scoped("matches a web client's redirect URI exactly", () =>

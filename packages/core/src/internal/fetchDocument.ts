@@ -1,7 +1,8 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Duration, Effect, Either, ParseResult, Schema } from "effect"
+import { Duration, Effect, Either, Schema } from "effect"
 import { validateUrl } from "../TokenEndpoint.js"
 import { excerptText } from "./redact.js"
+import { invalidPaths } from "./schemaIssues.js"
 
 /** Why a published document (discovery, JWKS) could not be used. */
 export type DocumentFailure = {
@@ -9,13 +10,6 @@ export type DocumentFailure = {
   readonly url: string
   readonly status?: number | undefined
   readonly detail: string
-}
-
-export const invalidPaths = (error: ParseResult.ParseError): string => {
-  const paths = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-    issue.path.length === 0 ? "(document)" : issue.path.map(String).join(".")
-  )
-  return [...new Set(paths)].join(", ")
 }
 
 /**
@@ -67,7 +61,7 @@ export const fetchDocument = <A, I>(
         reason: "InvalidDocument",
         url,
         status,
-        detail: `invalid or missing member(s): ${invalidPaths(e)}`
+        detail: `invalid or missing member(s): ${invalidPaths(e, "(document)")}`
       }))
     )
   })

@@ -4,6 +4,18 @@ const sensitiveKey = /token|secret|password|assertion|code|key|credential/i
 const sensitivePair =
   /((?:access_token|refresh_token|id_token|token|client_secret|secret|password|code|assertion)["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi
 
+/** The plain value of a parameter that may be `Redacted`, for sending it. */
+export const reveal = (value: string | Redacted.Redacted<string>): string =>
+  typeof value === "string" ? value : Redacted.value(value)
+
+/** Compares two strings (`state`, `nonce`) in time that does not depend on where they differ. */
+export const constantTimeEqual = (a: string, b: string): boolean => {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
 /** Replaces every occurrence of each secret in `text` with `<redacted>`. */
 export const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted<string>>): string => {
   let out = text

@@ -12,7 +12,8 @@ import {
   TokenResponseError
 } from "../TokenError.js"
 import { ErrorResponse, knownFields, TokenResponse } from "../TokenResponse.js"
-import { excerptJson, excerptText, scrub } from "./redact.js"
+import { excerptJson, excerptText, reveal, scrub } from "./redact.js"
+import { invalidPaths } from "./schemaIssues.js"
 
 /** A request parameter; secret values stay `Redacted` until the body is encoded. */
 export type Param = readonly [name: string, value: string | Redacted.Redacted<string>]
@@ -25,9 +26,6 @@ export interface TokenRequest {
   /** Kept on the new token when the response carries no refresh token (refresh_token grant). */
   readonly previousRefreshToken: Option.Option<Redacted.Redacted<string>>
 }
-
-const reveal = (value: string | Redacted.Redacted<string>): string =>
-  typeof value === "string" ? value : Redacted.value(value)
 
 const secretsOf = (endpoint: TokenEndpoint, request: TokenRequest): ReadonlyArray<Redacted.Redacted<string>> => [
   ...ClientAuthentication.secret(endpoint.clientAuthentication),
@@ -62,12 +60,8 @@ export const parseRetryAfter = (header: string | undefined, now: number): Option
   return Number.isNaN(date) ? Option.none() : Option.some(Duration.millis(Math.max(0, date - now)))
 }
 
-const invalidFields = (error: ParseResult.ParseError): string => {
-  const paths = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-    issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")
-  )
-  return `invalid or missing member(s): ${[...new Set(paths)].join(", ")}`
-}
+const invalidFields = (error: ParseResult.ParseError): string =>
+  `invalid or missing member(s): ${invalidPaths(error, "(body)")}`
 
 const decodeToken = Schema.decodeUnknownEither(TokenResponse)
 const decodeError = Schema.decodeUnknownEither(ErrorResponse)

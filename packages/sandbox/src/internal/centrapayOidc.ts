@@ -422,6 +422,17 @@ export const start = (options: Options = {}): Effect.Effect<CentrapayOidc, OidcS
       return found?.sub ?? wanted
     }
 
+    const login = (authorizationUrl: string, loginOptions?: LoginOptions) => {
+      const name = resolveLoginName(authorizationUrl, loginOptions)
+      return OidcLogin.login(issuer, authorizationUrl, name, () =>
+        `the server refused the login ${JSON.stringify(name)}: no user has that sub, email or phone_number ` +
+        `(users: ${users.map((user) => JSON.stringify(user.sub)).join(", ")})`)
+    }
+
+    // The browser's last step: it follows the redirect to the app (a loopback listener, say).
+    const signIn = (authorizationUrl: string, loginOptions?: LoginOptions) =>
+      Effect.tap(login(authorizationUrl, loginOptions), OidcLogin.followRedirect)
+
     return {
       issuer,
       apiBaseUrl: issuer,
@@ -429,12 +440,8 @@ export const start = (options: Options = {}): Effect.Effect<CentrapayOidc, OidcS
       clientId: firstClient.clientId,
       clients,
       users,
-      login: (authorizationUrl, loginOptions) => {
-        const name = resolveLoginName(authorizationUrl, loginOptions)
-        return OidcLogin.login(issuer, authorizationUrl, name, () =>
-          `the server refused the login ${JSON.stringify(name)}: no user has that sub, email or phone_number ` +
-          `(users: ${users.map((user) => JSON.stringify(user.sub)).join(", ")})`)
-      },
+      login,
+      signIn,
       revokeAccessTokens: Effect.sync(() => {
         for (const jti of issuedJtis) revokedJtis.add(jti)
       }),

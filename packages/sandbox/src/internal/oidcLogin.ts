@@ -155,3 +155,17 @@ export const login = (
       detail: `no redirect back to the client after ${MAX_STEPS} steps`
     })
   })
+
+/** GETs an http(s) redirect as a browser would (an app scheme is left alone), discarding the page. */
+export const followRedirect = (redirect: URL): Effect.Effect<void, LoginError> =>
+  redirect.protocol !== "http:" && redirect.protocol !== "https:"
+    ? Effect.void
+    : Effect.tryPromise({
+      try: () => fetch(redirect).then((response) => response.arrayBuffer()),
+      catch: (cause) =>
+        new LoginError({
+          reason: "Transport",
+          url: `${redirect.origin}${redirect.pathname}`,
+          detail: `the redirect to the application failed: ${String(cause)}`
+        })
+    })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { AccessToken, CredentialScheme, FileTokenStore, IdToken, Pkce } from "@auth-pipeline/core"
 import { NodeFileSystem } from "@effect/platform-node"
+import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
 import { FetchHttpClient, FileSystem, HttpClient, HttpClientError } from "@effect/platform"
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
 import { observe, renderings } from "@auth-pipeline/testing/Observe"
@@ -195,7 +196,7 @@ describe("CentrapayUser against the sandbox OpenID Provider", () => {
       // The listener is closed afterwards.
       const refused = yield* Effect.promise(() => fetch(redirectUri).then(() => false, () => true))
       expect(refused).toBe(true)
-    }))
+    }).pipe(Effect.provide(NodeLoopbackRedirect.layer)))
 
   it.scoped("a FileTokenStore keeps the login across restarts: the next client is signed in without a login", () =>
     Effect.gen(function*() {

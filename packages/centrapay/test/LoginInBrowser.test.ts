@@ -7,6 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { FetchHttpClient } from "@effect/platform"
 import { AccessToken } from "@auth-pipeline/core"
+import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
 import * as Browser from "@auth-pipeline/testing/Browser"
 import { Duration, Effect, Option, Redacted, Schedule } from "effect"
@@ -85,5 +86,5 @@ describe("Centrapay login in Chromium", () => {
       const refreshes = after.tokenRequestsByGrantType["refresh_token"]! - before.tokenRequestsByGrantType["refresh_token"]!
       expect(refreshes).toBeGreaterThanOrEqual(1)
       expect(refreshes).toBeLessThanOrEqual(2)
-    }).pipe(Effect.provide(FetchHttpClient.layer), Effect.scoped), { timeout: 60_000 })
+    }).pipe(Effect.provide([FetchHttpClient.layer, NodeLoopbackRedirect.layer]), Effect.scoped), { timeout: 60_000 })
 })

@@ -14,7 +14,7 @@ import type { AuthorizationError, AuthorizationRequest, EndSessionRequest } from
 import type { ClientAuthentication } from "./ClientAuthentication.js"
 import type { IdTokenError } from "./IdToken.js"
 import * as internal from "./internal/oidcClient.js"
-import type { LoopbackRedirectError, Options as LoopbackOptions } from "./LoopbackRedirect.js"
+import type { Listener, LoopbackRedirectError, Options as LoopbackOptions } from "./LoopbackRedirect.js"
 import type { DiscoveryError, ProviderMetadata } from "./OidcDiscovery.js"
 import type { ClientOptions, ProviderAuth } from "./ProviderAuth.js"
 import type * as TokenCache from "./TokenCache.js"
@@ -73,8 +73,8 @@ export interface AuthorizeOptions {
  */
 export interface LoopbackLoginOptions extends Omit<LoopbackOptions, "state">, Omit<AuthorizeOptions, "redirectUri"> {
   /**
-   * Shows the authorization URL to the user. Default `LoopbackRedirect.printAndOpen`: print it and
-   * try the system's browser opener, ignoring a missing one.
+   * Shows the authorization URL to the user. Default: the `open` of the `LoopbackRedirect.Listener`
+   * in context (on Node, print it and try the system's browser opener, ignoring a missing one).
    */
   readonly open?: ((url: URL) => Effect.Effect<void>) | undefined
 }
@@ -130,8 +130,14 @@ export interface OidcClient<A> extends ProviderAuth<RefreshError> {
     request: AuthorizationRequest,
     callback: string | URL | URLSearchParams
   ) => Effect.Effect<Session<A>, LoginError>
-  /** The whole login of a command-line or desktop app through a loopback redirect (RFC 8252). */
-  readonly loginLoopback: (options?: LoopbackLoginOptions) => Effect.Effect<Session<A>, LoginError | LoopbackRedirectError>
+  /**
+   * The whole login of a command-line or desktop app through a loopback redirect (RFC 8252). The
+   * listener comes from the `LoopbackRedirect.Listener` in context: `NodeLoopbackRedirect.layer`
+   * of `@auth-pipeline/platform-node` on Node.
+   */
+  readonly loginLoopback: (
+    options?: LoopbackLoginOptions
+  ) => Effect.Effect<Session<A>, LoginError | LoopbackRedirectError, Listener>
   /** The claims of the current ID token, if signed in. */
   readonly claims: Effect.Effect<Option.Option<A>, TokenStoreError | IdTokenError>
   /**

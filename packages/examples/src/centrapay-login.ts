@@ -16,7 +16,8 @@
 import { FetchHttpClient, FileSystem, type HttpClient } from "@effect/platform"
 import { NodeFileSystem } from "@effect/platform-node"
 import { CentrapayUser } from "@auth-pipeline/centrapay"
-import { type AccessToken, FileTokenStore, type TokenStore } from "@auth-pipeline/core"
+import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
+import { type AccessToken, FileTokenStore, type LoopbackRedirect, type TokenStore } from "@auth-pipeline/core"
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
 import { Cause, Console, Effect, Exit, Option, type Scope } from "effect"
 import * as os from "node:os"
@@ -106,11 +107,15 @@ const sandbox = Effect.gen(function*() {
   yield* Console.log(`token requests at the provider: ${JSON.stringify(counters.tokenRequestsByGrantType)}`)
 })
 
-const main = Effect.suspend((): Effect.Effect<void, unknown, FileSystem.FileSystem | HttpClient.HttpClient | Scope.Scope> =>
+const main = Effect.suspend((): Effect.Effect<
+  void,
+  unknown,
+  FileSystem.FileSystem | HttpClient.HttpClient | LoopbackRedirect.Listener | Scope.Scope
+> =>
   process.env["CENTRAPAY_CLIENT_ID"] !== undefined ? real : sandbox
 ).pipe(
   Effect.scoped,
-  Effect.provide([FetchHttpClient.layer, NodeFileSystem.layer])
+  Effect.provide([FetchHttpClient.layer, NodeFileSystem.layer, NodeLoopbackRedirect.layer])
 )
 
 Effect.runPromiseExit(main).then((exit) => {

@@ -178,14 +178,15 @@ export const make = <A, I>(
         Effect.gen(function*() {
           // The state is chosen first so the listener answers only the callback of this login.
           const state = yield* Pkce.randomToken()
-          const listener = yield* LoopbackRedirect.listen({ ...loginOptions, state })
+          const loopback = yield* LoopbackRedirect.Listener
+          const listener = yield* loopback.listen({ ...loginOptions, state })
           const request = yield* authorize({
             state,
             redirectUri: listener.redirectUri,
             scope: loginOptions.scope,
             extraParams: loginOptions.extraParams
           })
-          yield* (loginOptions.open ?? LoopbackRedirect.printAndOpen)(request.url)
+          yield* (loginOptions.open ?? loopback.open)(request.url)
           const received = yield* listener.callback
           return yield* callback(request, received)
         })

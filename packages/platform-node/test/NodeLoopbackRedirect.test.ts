@@ -2,7 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as http from "node:http"
 import * as net from "node:net"
 import { Effect, Fiber, Option, TestClock } from "effect"
-import * as LoopbackRedirect from "../src/LoopbackRedirect.js"
+import * as LoopbackRedirect from "@auth-pipeline/core/LoopbackRedirect"
+import * as NodeLoopbackRedirect from "../src/NodeLoopbackRedirect.js"
 
 // Real sockets on 127.0.0.1; only the callback's timeout is driven by the TestClock.
 
@@ -71,18 +72,18 @@ const exchange = (socket: net.Socket, data: string) =>
 describe("LoopbackRedirect.listen", () => {
   it.scoped("listens on 127.0.0.1 with an ephemeral port: redirectUri is http://127.0.0.1:<port>/oidc-callback", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       expect(redirect.redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oidc-callback$/)
       expect(portOf(redirect)).toBeGreaterThan(0)
       expect(yield* connect(portOf(redirect))).toBe("connected")
-      const other = yield* LoopbackRedirect.listen({ path: "/cb" })
+      const other = yield* NodeLoopbackRedirect.listen({ path: "/cb" })
       expect(other.redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/cb$/)
       expect(portOf(other)).not.toBe(portOf(redirect))
     }))
 
   it.scoped("resolves callback with the full URL, query included, and answers 200 with a no-store HTML page", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       const waiting = yield* Effect.fork(redirect.callback)
       const query = "?code=c0de%2B1&state=st4te&iss=https%3A%2F%2Fauth.example.com"
       const answer = yield* get(redirect.redirectUri + query)
@@ -99,20 +100,20 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("yields a callback that arrived before anyone waited for it", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       yield* get(redirect.redirectUri + "?code=early&state=s")
       expect((yield* redirect.callback).searchParams.get("code")).toBe("early")
     }))
 
   it.scoped("serves the page given in the options", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen({ html: "<p>Done, back to the terminal.</p>" })
+      const redirect = yield* NodeLoopbackRedirect.listen({ html: "<p>Done, back to the terminal.</p>" })
       expect((yield* get(redirect.redirectUri + "?code=c&state=s")).body).toBe("<p>Done, back to the terminal.</p>")
     }))
 
   it.scoped("answers 404 to a request whose Host is not the listener (DNS rebinding), and keeps waiting", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       const waiting = yield* Effect.fork(redirect.callback)
       const status = yield* Effect.promise(() =>
         new Promise<number>((resolve, reject) => {
@@ -135,7 +136,7 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("with the request's state, anything else reaching the path gets 400 and the real callback still lands", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen({ state: "st-1" })
+      const redirect = yield* NodeLoopbackRedirect.listen({ state: "st-1" })
       const waiting = yield* Effect.fork(redirect.callback)
       expect((yield* get(redirect.redirectUri)).status).toBe(400)
       expect((yield* get(redirect.redirectUri + "?code=x&state=forged")).status).toBe(400)
@@ -147,7 +148,7 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("shows the error page for a callback that carries an error", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen({ state: "st-1" })
+      const redirect = yield* NodeLoopbackRedirect.listen({ state: "st-1" })
       const answer = yield* get(redirect.redirectUri + "?error=access_denied&state=st-1")
       expect(answer.status).toBe(200)
       expect(answer.body).toBe(LoopbackRedirect.defaultErrorHtml)
@@ -156,7 +157,7 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("answers 404 to other paths and methods without resolving the callback", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       const waiting = yield* Effect.fork(redirect.callback)
       const origin = new URL(redirect.redirectUri).origin
       for (const path of ["/", "/favicon.ico", "/oidc-callback/extra", "/OIDC-CALLBACK", "/other?code=x&state=y"]) {
@@ -173,7 +174,7 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("answers 404 to request targets that name another host or do not parse", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       const waiting = yield* Effect.fork(redirect.callback)
       const targets = [
         "//evil.example.com/oidc-callback?code=x&state=s",
@@ -198,7 +199,7 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("answers 404 to a second callback and keeps the first", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       expect((yield* get(redirect.redirectUri + "?code=first&state=s")).status).toBe(200)
       const second = yield* get(redirect.redirectUri + "?code=second&state=s")
       expect(second.status).toBe(404)
@@ -209,7 +210,7 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("stops listening once the callback is yielded: a new connection is refused", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       yield* get(redirect.redirectUri + "?code=c&state=s")
       yield* redirect.callback
       expect(yield* connect(portOf(redirect))).toBe("ECONNREFUSED")
@@ -217,7 +218,7 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("answers 404 to a request still arriving on an open connection after the callback", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       const socket = yield* rawConnection(portOf(redirect))
       // A request whose body has not arrived keeps this connection busy while the listener closes.
       const first = yield* exchange(socket, `POST /other HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\nContent-Length: 4\r\n\r\n`)
@@ -236,7 +237,7 @@ describe("LoopbackRedirect.listen", () => {
     Effect.gen(function*() {
       const port = yield* Effect.scoped(
         Effect.gen(function*() {
-          const redirect = yield* LoopbackRedirect.listen()
+          const redirect = yield* NodeLoopbackRedirect.listen()
           // fetch keeps this connection alive in its pool.
           expect((yield* get(new URL(redirect.redirectUri).origin + "/favicon.ico")).status).toBe(404)
           return portOf(redirect)
@@ -249,7 +250,7 @@ describe("LoopbackRedirect.listen", () => {
     Effect.gen(function*() {
       const port = yield* Effect.scoped(
         Effect.gen(function*() {
-          const redirect = yield* LoopbackRedirect.listen()
+          const redirect = yield* NodeLoopbackRedirect.listen()
           yield* get(redirect.redirectUri + "?code=c&state=s")
           yield* redirect.callback
           return portOf(redirect)
@@ -260,7 +261,7 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("fails callback with Timeout when nothing arrives within 5 minutes", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen()
+      const redirect = yield* NodeLoopbackRedirect.listen()
       const waiting = yield* Effect.fork(redirect.callback)
       yield* TestClock.adjust("4 minutes")
       expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
@@ -273,7 +274,7 @@ describe("LoopbackRedirect.listen", () => {
 
   it.scoped("honours a custom timeout", () =>
     Effect.gen(function*() {
-      const redirect = yield* LoopbackRedirect.listen({ timeout: "30 seconds" })
+      const redirect = yield* NodeLoopbackRedirect.listen({ timeout: "30 seconds" })
       const waiting = yield* Effect.fork(redirect.callback)
       yield* TestClock.adjust("29 seconds")
       expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)

@@ -17,11 +17,18 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
 import type { TokenCache, TokenError } from "@auth-pipeline/core"
-import { ClientAuthentication, ProviderAuth, ProviderConfig, TokenEndpoint } from "@auth-pipeline/core"
+import * as ClientAuthentication from "@auth-pipeline/core/ClientAuthentication"
+import * as ProviderAuth from "@auth-pipeline/core/ProviderAuth"
+import * as ProviderConfig from "@auth-pipeline/core/ProviderConfig"
+import * as TokenEndpoint from "@auth-pipeline/core/TokenEndpoint"
+import type { HttpClient } from "@effect/platform"
 import type { ConfigError, Redacted, Scope } from "effect"
-import { Config, Context, Duration, Effect, Layer } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 /**
  * The Autopay provider in an application's context: the current token, compare-and-invalidate,
@@ -173,7 +180,8 @@ export const make = (
  */
 export const layer = (
   options: Options
-): Layer.Layer<AutopayAuth, TokenError.TokenRequestError, HttpClient.HttpClient> => Layer.scoped(AutopayAuth, make(options))
+): Layer.Layer<AutopayAuth, TokenError.TokenRequestError, HttpClient.HttpClient> =>
+  Layer.scoped(AutopayAuth, make(options))
 
 /**
  * The documented environment variables, read with `Config` for every field `config` leaves
@@ -187,7 +195,6 @@ export const fromConfig = (
   config: Config.Config<Partial<Options>> = Config.succeed({})
 ): Effect.Effect<Options, ConfigError.ConfigError> =>
   Effect.flatMap(config, (given) => ProviderConfig.clientCredentials("AUTOPAY", given))
-
 
 /**
  * The Autopay provider with its options from `config`, and every field `config` leaves unset

@@ -1,9 +1,8 @@
-import { describe, expect, it } from "@effect/vitest"
 import { AccessToken } from "@auth-pipeline/core"
 import { Autopay, type Emulator, Fault, InMemory } from "@auth-pipeline/sandbox"
+import { describe, expect, it } from "@effect/vitest"
 import { Config, ConfigProvider, Duration, Effect, Layer, Option, Redacted, TestClock } from "effect"
 import { AutopayAuth } from "../src/index.js"
-
 
 const clientSecret = Redacted.make("sandbox-secret")
 const options: AutopayAuth.Options = { clientId: "sandbox-client", clientSecret }
@@ -77,7 +76,8 @@ describe("AutopayAuth", () => {
           expect(next - previous).toBeLessThanOrEqual(hours(24) - 60_000)
         }
         expect(yield* autopay.counters).toMatchObject({ tokenRequests: 3, resourceRequests: 71, unauthorized: 0 })
-      })))
+      })
+    ))
 
   it.effect("follows expires_in: a 10 h token is replaced after ~10 h", () =>
     Effect.gen(function*() {
@@ -102,11 +102,15 @@ describe("AutopayAuth", () => {
         expect((yield* forceNewToken(auth, autopay)).status).toBe(200)
         expect(yield* autopay.counters).toMatchObject({ tokensIssued: 2, resourceRequests: 2, unauthorized: 1 })
 
-        yield* autopay.failNext(Fault.status(401, { body: { error: "invalid_token" } }), { endpoint: "resource", times: 2 })
+        yield* autopay.failNext(Fault.status(401, { body: { error: "invalid_token" } }), {
+          endpoint: "resource",
+          times: 2
+        })
         const error = yield* Effect.flip(auth.client.get(Autopay.resourcePath))
         expect(error).toMatchObject({ _tag: "Unauthorized", status: 401, retried: true })
         expect(yield* autopay.counters).toMatchObject({ tokensIssued: 3, resourceRequests: 4, unauthorized: 3 })
-      })))
+      })
+    ))
 
   it.effect("a wrong secret is an OAuthError access_denied (HTTP 401), not retried, without the secret", () =>
     withAutopay(
@@ -149,7 +153,8 @@ describe("AutopayAuth", () => {
         yield* TestClock.setTime(hours(24) + 1)
         expect((yield* auth.client.get(Autopay.resourcePath)).status).toBe(200)
         expect((yield* autopay.counters).tokenRequests).toBe(11)
-      })))
+      })
+    ))
 
   it.effect("budget: a custom limit, or false to turn the guard off", () =>
     Effect.gen(function*() {
@@ -194,7 +199,8 @@ describe("AutopayAuth budget during a token endpoint outage", () => {
         yield* autopay.clearFaults
         yield* TestClock.adjust("10 minutes")
         expect((yield* auth.client.get(Autopay.resourcePath)).status).toBe(200)
-      })))
+      })
+    ))
 })
 
 describe("AutopayAuth.layerConfig", () => {
@@ -211,8 +217,10 @@ describe("AutopayAuth.layerConfig", () => {
       )
       return [result, yield* autopay.counters] as const
     })
-  const call = Effect.flatMap(AutopayAuth.AutopayAuth, (auth) =>
-    Effect.map(auth.client.get(Autopay.resourcePath), (r) => r.status))
+  const call = Effect.flatMap(
+    AutopayAuth.AutopayAuth,
+    (auth) => Effect.map(auth.client.get(Autopay.resourcePath), (r) => r.status)
+  )
 
   it.effect("reads AUTOPAY_CLIENT_ID, AUTOPAY_CLIENT_SECRET, AUTOPAY_TOKEN_URL and AUTOPAY_BASE_URL", () =>
     Effect.gen(function*() {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
 import { PayseraAuth } from "@auth-pipeline/paysera"
 import { Autopay, InMemory, Paysera } from "@auth-pipeline/sandbox"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 import { AutopayAuth } from "../src/index.js"
 
@@ -19,8 +19,12 @@ describe("Paysera and Autopay in one application", () => {
         const autopayAuth = yield* AutopayAuth.AutopayAuth
         // Several calls each, concurrently: still one token request per provider.
         const [payseraResponses, autopayResponses] = yield* Effect.all([
-          Effect.all(Array.from({ length: 5 }, () => payseraAuth.client.get(Paysera.resourcePath)), { concurrency: "unbounded" }),
-          Effect.all(Array.from({ length: 5 }, () => autopayAuth.client.get(Autopay.resourcePath)), { concurrency: "unbounded" })
+          Effect.all(Array.from({ length: 5 }, () => payseraAuth.client.get(Paysera.resourcePath)), {
+            concurrency: "unbounded"
+          }),
+          Effect.all(Array.from({ length: 5 }, () => autopayAuth.client.get(Autopay.resourcePath)), {
+            concurrency: "unbounded"
+          })
         ], { concurrency: "unbounded" })
         return [
           yield* payseraResponses[0]!.json,

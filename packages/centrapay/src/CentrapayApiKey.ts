@@ -5,11 +5,17 @@
  *
  * @since 0.1.0
  */
+import * as AuthenticatedClient from "@auth-pipeline/core/AuthenticatedClient"
+import * as ProviderConfig from "@auth-pipeline/core/ProviderConfig"
 import type { HttpClient, HttpClientError } from "@effect/platform"
-import { HttpClient as Client, HttpClientRequest } from "@effect/platform"
-import { AuthenticatedClient, ProviderConfig } from "@auth-pipeline/core"
+import * as Client from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { ConfigError } from "effect"
-import { Config, Context, Effect, Layer, Redacted } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 
 /**
  * @since 0.1.0

@@ -17,11 +17,17 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
 import type { TokenCache, TokenStore } from "@auth-pipeline/core"
-import { CredentialScheme, OidcClient, ProviderConfig } from "@auth-pipeline/core"
+import * as CredentialScheme from "@auth-pipeline/core/CredentialScheme"
+import * as OidcClient from "@auth-pipeline/core/OidcClient"
+import * as ProviderConfig from "@auth-pipeline/core/ProviderConfig"
+import type { HttpClient } from "@effect/platform"
 import type { ConfigError, Scope } from "effect"
-import { Config, Context, Duration, Effect, Layer } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { apiBaseUrl } from "./CentrapayApiKey.js"
 import { Claims } from "./Claims.js"
 

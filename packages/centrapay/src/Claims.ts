@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * The documented claims of a Centrapay ID token. Other claims (`iss`, `aud`, `exp`, ...) are

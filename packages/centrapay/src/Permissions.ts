@@ -32,7 +32,8 @@
  *
  * @since 0.1.0
  */
-import { Option, Schema } from "effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 
 /**
  * The documented roles, in the order of the table's columns.
@@ -100,7 +101,8 @@ export type Flag = typeof flags[number]
  */
 export const flagDescriptions: { readonly [F in Flag]: string } = {
   TrustedUser: "A trusted user flag on the individual account, obtained by verifying a NZ phone number.",
-  ExternalAssetIssuer: "An external-asset-issuer subscription on the targeted Account, obtained by contacting centrapay.",
+  ExternalAssetIssuer:
+    "An external-asset-issuer subscription on the targeted Account, obtained by contacting centrapay.",
   OrgAccount: "The targeted account must be of type org."
 }
 
@@ -253,8 +255,7 @@ export interface Grant {
   readonly flags: ReadonlyArray<Flag>
 }
 
-const entryOf = (permission: Permission): Entry | undefined =>
-  isPermission(permission) ? table[permission] : undefined
+const entryOf = (permission: Permission): Entry | undefined => isPermission(permission) ? table[permission] : undefined
 
 /**
  * The grant of `permission` to `role`, or `None` when the role does not hold it.

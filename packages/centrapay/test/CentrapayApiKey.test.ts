@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { Centrapay, InMemory } from "@auth-pipeline/sandbox"
+import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Redacted } from "effect"
 import { CentrapayApiKey } from "../src/index.js"
 
@@ -19,7 +19,9 @@ describe("CentrapayApiKey", () => {
         const a = yield* client.get("/api/account-memberships")
         const b = yield* client.get("/api/account-memberships")
         return [a.status, b.status]
-      }).pipe(Effect.provide(CentrapayApiKey.layer({ apiKey: CentrapayApiKey.testMerchantApiKey }).pipe(Layer.provide(layer))))
+      }).pipe(
+        Effect.provide(CentrapayApiKey.layer({ apiKey: CentrapayApiKey.testMerchantApiKey }).pipe(Layer.provide(layer)))
+      )
 
       expect(statuses).toEqual([200, 200])
       const requests = yield* sent
@@ -37,11 +39,13 @@ describe("CentrapayApiKey", () => {
     Effect.gen(function*() {
       const { centrapay, layer, sent } = yield* withEmulator({ apiKeys: [{ key: "k-123", name: "pos-1" }] })
       yield* centrapay.revoke("k-123")
-      const error = yield* Effect.flatMap(CentrapayApiKey.CentrapayApiKey, ({ client }) =>
-        client.get("/api/account-memberships")).pipe(
-          Effect.flip,
-          Effect.provide(CentrapayApiKey.layer({ apiKey: Redacted.make("k-123") }).pipe(Layer.provide(layer)))
-        )
+      const error = yield* Effect.flatMap(
+        CentrapayApiKey.CentrapayApiKey,
+        ({ client }) => client.get("/api/account-memberships")
+      ).pipe(
+        Effect.flip,
+        Effect.provide(CentrapayApiKey.layer({ apiKey: Redacted.make("k-123") }).pipe(Layer.provide(layer)))
+      )
       expect(error._tag).toBe("Unauthorized")
       expect((yield* sent).length).toBe(1)
       // The key never reaches the error.

@@ -1,10 +1,10 @@
-import { describe, expect, it } from "@effect/vitest"
 import { AccessToken, CredentialScheme, FileTokenStore, IdToken, Pkce } from "@auth-pipeline/core"
-import { NodeFileSystem } from "@effect/platform-node"
 import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
-import { FetchHttpClient, FileSystem, HttpClient, HttpClientError } from "@effect/platform"
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
 import { observe, renderings } from "@auth-pipeline/testing/Observe"
+import { FetchHttpClient, FileSystem, HttpClient, HttpClientError } from "@effect/platform"
+import { NodeFileSystem } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Option, Redacted, Ref } from "effect"
 import { CentrapayUser } from "../src/index.js"
 import { _centrapay, appRedirectUri } from "./_centrapay.js"
@@ -91,7 +91,10 @@ describe("CentrapayUser against the sandbox OpenID Provider", () => {
       const { emulator, user } = yield* _centrapay()
       const request = yield* user.authorize()
       const callback = yield* emulator.login(request.url.href)
-      const tampered = { ...request, codeVerifier: Redacted.make(Redacted.value(request.codeVerifier).replace(/^./, (c) => (c === "A" ? "B" : "A"))) }
+      const tampered = {
+        ...request,
+        codeVerifier: Redacted.make(Redacted.value(request.codeVerifier).replace(/^./, (c) => (c === "A" ? "B" : "A")))
+      }
       const error = yield* Effect.flip(user.callback(tampered, callback))
       expect(error._tag === "OAuthError" && error.error).toBe("invalid_grant")
       expect(Option.isNone(yield* user.cache.current)).toBe(true)
@@ -252,12 +255,14 @@ describe("CentrapayUser configuration", () => {
   it.effect("fromConfig reads CENTRAPAY_CLIENT_ID, CENTRAPAY_ISSUER, CENTRAPAY_REDIRECT_URI and CENTRAPAY_BASE_URL", () =>
     Effect.gen(function*() {
       const options = yield* CentrapayUser.fromConfig().pipe(
-        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([
-          ["CENTRAPAY_CLIENT_ID", "7mapl0nqonkgl5vfeb3cf86miu"],
-          ["CENTRAPAY_ISSUER", "http://127.0.0.1:4000"],
-          ["CENTRAPAY_REDIRECT_URI", "com.example.yourapp://oidc-callback"],
-          ["CENTRAPAY_BASE_URL", ""]
-        ])))
+        Effect.withConfigProvider(ConfigProvider.fromMap(
+          new Map([
+            ["CENTRAPAY_CLIENT_ID", "7mapl0nqonkgl5vfeb3cf86miu"],
+            ["CENTRAPAY_ISSUER", "http://127.0.0.1:4000"],
+            ["CENTRAPAY_REDIRECT_URI", "com.example.yourapp://oidc-callback"],
+            ["CENTRAPAY_BASE_URL", ""]
+          ])
+        ))
       )
       expect(options).toEqual({
         clientId: "7mapl0nqonkgl5vfeb3cf86miu",

@@ -239,7 +239,22 @@ describe("Permissions", () => {
   describe("names from untrusted input", () => {
     it("recognises documented permission and role names only", () => {
       for (const name of Permissions.permissions) expect(Permissions.isPermission(name)).toBe(true)
-      for (const u of ["acounts:create", "ACCOUNTS:CREATE", " accounts:create", "accounts", "", "toString", "__proto__", "hasOwnProperty", 42, null, undefined, {}]) {
+      for (
+        const u of [
+          "acounts:create",
+          "ACCOUNTS:CREATE",
+          " accounts:create",
+          "accounts",
+          "",
+          "toString",
+          "__proto__",
+          "hasOwnProperty",
+          42,
+          null,
+          undefined,
+          {}
+        ]
+      ) {
         expect([u, Permissions.isPermission(u)]).toEqual([u, false])
       }
       for (const role of Permissions.roles) expect(Permissions.isRole(role)).toBe(true)
@@ -256,7 +271,9 @@ describe("Permissions", () => {
         expect(Either.isLeft(yield* Effect.either(decode("asset-transfers:steal")))).toBe(true)
         expect(Either.isLeft(yield* Effect.either(decode(7)))).toBe(true)
         expect(yield* Schema.decodeUnknown(Permissions.Role)("MerchantTerminal")).toBe("MerchantTerminal")
-        expect(Either.isLeft(yield* Effect.either(Schema.decodeUnknown(Permissions.Role)("Merchant Terminal")))).toBe(true)
+        expect(Either.isLeft(yield* Effect.either(Schema.decodeUnknown(Permissions.Role)("Merchant Terminal")))).toBe(
+          true
+        )
       }))
 
     it("rejects unknown names at compile time", () => {
@@ -300,9 +317,10 @@ describe("Permissions", () => {
 
     it("allows merchants:create only on an org account", () => {
       expect(Permissions.may("AccountOwner", "merchants:create")).toBe(false)
-      expect(Permissions.may("AccountOwner", "merchants:create", { trustedUser: true, externalAssetIssuer: true })).toBe(
-        false
-      )
+      expect(Permissions.may("AccountOwner", "merchants:create", { trustedUser: true, externalAssetIssuer: true }))
+        .toBe(
+          false
+        )
       expect(Permissions.may("AccountOwner", "merchants:create", { orgAccount: false })).toBe(false)
       expect(Permissions.may("AccountOwner", "merchants:create", { orgAccount: true })).toBe(true)
       expect(Permissions.may("MerchantTerminal", "merchants:create", { orgAccount: true })).toBe(false)
@@ -345,7 +363,11 @@ describe("Permissions", () => {
             for (const externalAssetIssuer of bools) {
               for (const orgAccount of bools) {
                 for (const otherAccount of bools) {
-                  const met = { TrustedUser: trustedUser, ExternalAssetIssuer: externalAssetIssuer, OrgAccount: orgAccount }
+                  const met = {
+                    TrustedUser: trustedUser,
+                    ExternalAssetIssuer: externalAssetIssuer,
+                    OrgAccount: orgAccount
+                  }
                   const expected = scope !== undefined &&
                     (scope === "Global" || !otherAccount) &&
                     (row.flags.length === 0 || row.flags.some((flag) => met[flag]))

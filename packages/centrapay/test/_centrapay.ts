@@ -4,8 +4,8 @@
  * check out, while the cache's own timers stay on the TestClock (nothing refreshes unless a test
  * moves it).
  */
-import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
+import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { Effect, Ref, TestClock } from "effect"
 import { CentrapayUser } from "../src/index.js"
 

@@ -8,8 +8,8 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, Redacted, Ref } from "effect"
-import { writeFileSync } from "node:fs"
 import { type ChildProcess, spawn } from "node:child_process"
+import { writeFileSync } from "node:fs"
 import { cpus } from "node:os"
 import { fileURLToPath } from "node:url"
 import * as AuthenticatedClient from "../src/AuthenticatedClient.js"
@@ -141,7 +141,19 @@ const program = Effect.gen(function*() {
   })
   const stampedeRequests = (yield* issuedBy(bare, short.url)) - before
 
-  return { refNs, hitNs, bareRps, headerRps, authedRps, ratio, headerRatio, bareRounds, authedRounds, headerRounds: series.header, stampedeRequests }
+  return {
+    refNs,
+    hitNs,
+    bareRps,
+    headerRps,
+    authedRps,
+    ratio,
+    headerRatio,
+    bareRounds,
+    authedRounds,
+    headerRounds: series.header,
+    stampedeRequests
+  }
 })
 
 const results = await Effect.runPromise(
@@ -156,14 +168,26 @@ below comes from one run on one machine, each measured against a baseline taken 
 compare the ratios, not the absolute numbers, across machines.
 
 Last run: ${new Date().toISOString()} on Node ${process.version}, ${cpus().length} cores
-(${cpus()[0]?.model ?? "unknown CPU"}). Server: \`node:http\` in its own process on 127.0.0.1; client: \`NodeHttpClient.layerUndici\`.
+(${
+  cpus()[0]?.model ?? "unknown CPU"
+}). Server: \`node:http\` in its own process on 127.0.0.1; client: \`NodeHttpClient.layerUndici\`.
 
 | measure | baseline | auth-pipeline | ratio | target |
 | --- | --- | --- | --- | --- |
-| (a) token read from a fresh cache, per call | \`Ref.get\`: ${fmt(results.refNs, 1)} ns | \`TokenCache.get\`: ${fmt(results.hitNs, 1)} ns | ${fmt(results.hitNs / results.refNs, 2)}× the cost | well under 1 µs |
-| (b) requests per second, ${CONCURRENCY} concurrent, ${ROUNDS} rounds of ${fmt(REQUESTS_PER_ROUND)} each, medians | bare \`HttpClient\`, no credential: ${fmt(results.bareRps)} req/s | \`AuthenticatedClient\`: ${fmt(results.authedRps)} req/s | **${fmt(ratio, 3)}** | ≥ 0.95 |
-| (b') the same, against the bare client sending a fixed \`Authorization\` header | ${fmt(results.headerRps)} req/s | ${fmt(results.authedRps)} req/s | **${fmt(results.headerRatio, 3)}** | |
-| (c) token requests when ${fmt(STAMPEDE)} fibers ask at expiry | 1 (one per lifetime) | **${results.stampedeRequests}** | | exactly 1 |
+| (a) token read from a fresh cache, per call | \`Ref.get\`: ${fmt(results.refNs, 1)} ns | \`TokenCache.get\`: ${
+  fmt(results.hitNs, 1)
+} ns | ${fmt(results.hitNs / results.refNs, 2)}× the cost | well under 1 µs |
+| (b) requests per second, ${CONCURRENCY} concurrent, ${ROUNDS} rounds of ${
+  fmt(REQUESTS_PER_ROUND)
+} each, medians | bare \`HttpClient\`, no credential: ${fmt(results.bareRps)} req/s | \`AuthenticatedClient\`: ${
+  fmt(results.authedRps)
+} req/s | **${fmt(ratio, 3)}** | ≥ 0.95 |
+| (b') the same, against the bare client sending a fixed \`Authorization\` header | ${fmt(results.headerRps)} req/s | ${
+  fmt(results.authedRps)
+} req/s | **${fmt(results.headerRatio, 3)}** | |
+| (c) token requests when ${
+  fmt(STAMPEDE)
+} fibers ask at expiry | 1 (one per lifetime) | **${results.stampedeRequests}** | | exactly 1 |
 
 Rounds (req/s), bare: ${results.bareRounds.map((r) => fmt(r)).join(", ")}; bare with a fixed header: ${
   results.headerRounds.map((r) => fmt(r)).join(", ")

@@ -4,7 +4,11 @@
  *
  * @since 0.1.0
  */
-import { Equal, Hash, Inspectable, Option, Redacted } from "effect"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { redactJson } from "./internal/redact.js"
 
 /**

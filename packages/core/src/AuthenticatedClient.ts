@@ -6,8 +6,15 @@
  * @since 0.1.0
  */
 import type { HttpClientResponse } from "@effect/platform"
-import { Headers, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Data, Effect, Layer, Metric, Option, type Redacted } from "effect"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type { Redacted } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
 import type { AccessToken } from "./AccessToken.js"
 import * as CredentialScheme from "./CredentialScheme.js"
 import * as Metrics from "./Metrics.js"
@@ -87,7 +94,13 @@ const unauthorized = (
   retried: boolean
 ) => {
   const url = request.url.split("?")[0]!.split("#")[0]!
-  return new Unauthorized({ method: request.method, url, status: response.status, challengeError: challengeError(response), retried })
+  return new Unauthorized({
+    method: request.method,
+    url,
+    status: response.status,
+    challengeError: challengeError(response),
+    retried
+  })
 }
 
 /** Reads and drops a body that will not be returned, so the connection is released. */
@@ -102,7 +115,8 @@ const redactedByDefault: ReadonlyArray<string> = ["authorization", "x-api-key"]
 const redacting = (name: string) =>
   redactedByDefault.includes(name)
     ? <A, E, R>(effect: Effect.Effect<A, E, R>) => effect
-    : <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.locallyWith(effect, Headers.currentRedactedNames, addName(name))
+    : <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.locallyWith(effect, Headers.currentRedactedNames, addName(name))
 
 /**
  * Adds a header to `Headers.currentRedactedNames` for the whole program the Layer is provided to,
@@ -145,7 +159,11 @@ export const make = <E, E2, Err, R>(
   const retries = Metric.tagged(Metrics.unauthorizedRetries, "cache", tokens.name ?? "default")
   const send = (request: HttpClientRequest.HttpClientRequest, token: AccessToken) =>
     client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, token.value)))
-  const retry = (request: HttpClientRequest.HttpClientRequest, token: AccessToken, response: HttpClientResponse.HttpClientResponse) =>
+  const retry = (
+    request: HttpClientRequest.HttpClientRequest,
+    token: AccessToken,
+    response: HttpClientResponse.HttpClientResponse
+  ) =>
     Effect.gen(function*() {
       yield* discard(response)
       yield* tokens.invalidate(token)
@@ -164,14 +182,18 @@ export const make = <E, E2, Err, R>(
           // the common case (no error status, no challenge) is decided synchronously
           response.status < 400 && response.headers["www-authenticate"] === undefined
             ? Effect.succeed(response)
-            : Effect.flatMap(rejected(response), (isRejected) =>
-              isRejected ? retry(request, token, response) : Effect.succeed(response))
+            : Effect.flatMap(
+              rejected(response),
+              (isRejected) => isRejected ? retry(request, token, response) : Effect.succeed(response)
+            )
       ))
   const redact = redacting(name)
   return HttpClient.makeWith<never, never, Err | E | E2 | Unauthorized, R>(
     (requestEffect) =>
-      Effect.flatMap(requestEffect, (request) =>
-        redact(hasOwnCredential(request, name) ? client.execute(request) : authenticated(request))),
+      Effect.flatMap(
+        requestEffect,
+        (request) => redact(hasOwnCredential(request, name) ? client.execute(request) : authenticated(request))
+      ),
     Effect.succeed
   )
 }

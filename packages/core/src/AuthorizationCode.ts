@@ -7,7 +7,11 @@
  *
  * @since 0.1.0
  */
-import { Data, Effect, Option, Redacted, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import { constantTimeEqual } from "./internal/redact.js"
 import * as Pkce from "./Pkce.js"
 

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 
 /**
  * HTTP Basic with the client id and secret, each form-url-encoded BEFORE base64
@@ -92,10 +92,15 @@ export const formUrlEncode = (value: string): string => new URLSearchParams([[""
  * @since 0.1.0
  * @category encoding
  */
-export const basicAuthorization = (clientId: string, clientSecret: Redacted.Redacted<string>): Redacted.Redacted<string> =>
+export const basicAuthorization = (
+  clientId: string,
+  clientSecret: Redacted.Redacted<string>
+): Redacted.Redacted<string> =>
   Redacted.make(
     "Basic " +
-      Buffer.from(`${formUrlEncode(clientId)}:${formUrlEncode(Redacted.value(clientSecret))}`, "utf8").toString("base64")
+      Buffer.from(`${formUrlEncode(clientId)}:${formUrlEncode(Redacted.value(clientSecret))}`, "utf8").toString(
+        "base64"
+      )
   )
 
 /**
@@ -116,12 +121,21 @@ export const secret = (self: ClientAuthentication): ReadonlyArray<Redacted.Redac
  */
 export const credentials = (
   self: ClientAuthentication
-): { readonly headers: Readonly<Record<string, string>>; readonly params: ReadonlyArray<readonly [string, string]> } => {
+): {
+  readonly headers: Readonly<Record<string, string>>
+  readonly params: ReadonlyArray<readonly [string, string]>
+} => {
   switch (self._tag) {
     case "client_secret_basic":
-      return { headers: { authorization: Redacted.value(basicAuthorization(self.clientId, self.clientSecret)) }, params: [] }
+      return {
+        headers: { authorization: Redacted.value(basicAuthorization(self.clientId, self.clientSecret)) },
+        params: []
+      }
     case "client_secret_post":
-      return { headers: {}, params: [["client_id", self.clientId], ["client_secret", Redacted.value(self.clientSecret)]] }
+      return {
+        headers: {},
+        params: [["client_id", self.clientId], ["client_secret", Redacted.value(self.clientSecret)]]
+      }
     case "none":
       return { headers: {}, params: [["client_id", self.clientId]] }
   }

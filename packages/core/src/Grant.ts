@@ -6,7 +6,8 @@
  */
 import type { HttpClient } from "@effect/platform"
 import type { Effect } from "effect"
-import { Option, type Redacted } from "effect"
+import type { Redacted } from "effect"
+import * as Option from "effect/Option"
 import type { AccessToken } from "./AccessToken.js"
 import { type Param, requestToken } from "./internal/tokenRequest.js"
 import type { TokenEndpoint } from "./TokenEndpoint.js"

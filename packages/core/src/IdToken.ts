@@ -7,7 +7,14 @@
  *
  * @since 0.1.0
  */
-import { Clock, Data, Duration, Effect, Option, ParseResult, Redacted, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type { JWTPayload } from "jose"
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose"
 import { constantTimeEqual, reveal } from "./internal/redact.js"
@@ -287,11 +294,11 @@ export const unverifiedClaims = (token: Redacted.Redacted<string>): Effect.Effec
  * @since 0.1.0
  * @category decoding
  */
-export const decodeClaims = <A, I>(schema: Schema.Schema<A, I>) =>
-(claims: IdTokenClaims): Effect.Effect<A, IdTokenError> =>
-  Schema.decodeUnknown(schema, { errors: "all" })(claims).pipe(
-    Effect.mapError(invalidClaims)
-  )
+export const decodeClaims =
+  <A, I>(schema: Schema.Schema<A, I>) => (claims: IdTokenClaims): Effect.Effect<A, IdTokenError> =>
+    Schema.decodeUnknown(schema, { errors: "all" })(claims).pipe(
+      Effect.mapError(invalidClaims)
+    )
 
 /**
  * The ID token of a token response, or `IdTokenError` (`Missing`) when an OpenID Connect
@@ -300,7 +307,9 @@ export const decodeClaims = <A, I>(schema: Schema.Schema<A, I>) =>
  * @since 0.1.0
  * @category getters
  */
-export const required = (idToken: Option.Option<Redacted.Redacted<string>>): Effect.Effect<Redacted.Redacted<string>, IdTokenError> =>
+export const required = (
+  idToken: Option.Option<Redacted.Redacted<string>>
+): Effect.Effect<Redacted.Redacted<string>, IdTokenError> =>
   Option.match(idToken, {
     onNone: () => fail("Missing", "the token response carries no id_token"),
     onSome: Effect.succeed

@@ -6,7 +6,10 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Clock, Duration, Effect, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { JSONWebKeySet } from "jose"
 import { cachedSuccess, fetchDocument } from "./internal/fetchDocument.js"
 import { DiscoveryError } from "./OidcDiscovery.js"

@@ -12,7 +12,8 @@
  * @since 0.1.0
  */
 import type { Duration, Effect, Scope } from "effect"
-import { Context, Data } from "effect"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
 
 /**
  * The listener could not start (`Listen`), or no callback arrived in time (`Timeout`).

@@ -182,7 +182,9 @@ export interface Options<A, I> extends ClientOptions {
     readonly ttl?: Duration.DurationInput | undefined
   } | undefined
   /** Cache behaviour: refresh policy, background refresh, retries, store (e.g. `FileTokenStore`). */
-  readonly cache?: Omit<TokenCache.Options<RefreshError, never>, "acquire" | "refresh" | "name" | "isTransient"> | undefined
+  readonly cache?:
+    | Omit<TokenCache.Options<RefreshError, never>, "acquire" | "refresh" | "name" | "isTransient">
+    | undefined
 }
 
 /**
@@ -193,5 +195,6 @@ export interface Options<A, I> extends ClientOptions {
  * @since 0.1.0
  * @category constructors
  */
-export const make: <A, I>(options: Options<A, I>) => Effect.Effect<OidcClient<A>, never, HttpClient.HttpClient | Scope.Scope> =
-  internal.make
+export const make: <A, I>(
+  options: Options<A, I>
+) => Effect.Effect<OidcClient<A>, never, HttpClient.HttpClient | Scope.Scope> = internal.make

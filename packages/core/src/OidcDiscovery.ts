@@ -6,7 +6,10 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Data, Duration, Effect, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { cachedSuccess, type DocumentFailure, fetchDocument } from "./internal/fetchDocument.js"
 import { validateUrl } from "./TokenEndpoint.js"
 
@@ -72,7 +75,9 @@ export class DiscoveryError extends Data.TaggedError("DiscoveryError")<{
 }> {
   /** @since 0.1.0 */
   override get message(): string {
-    return `OpenID ${this.document === "jwks" ? "JWKS" : "discovery document"} ${this.url} is unusable (${this.reason}): ${this.detail}`
+    return `OpenID ${
+      this.document === "jwks" ? "JWKS" : "discovery document"
+    } ${this.url} is unusable (${this.reason}): ${this.detail}`
   }
 }
 
@@ -140,7 +145,10 @@ export const discover = (
  */
 export const cached = (
   issuer: string,
-  options: { readonly timeout?: Duration.DurationInput | undefined; readonly ttl?: Duration.DurationInput | undefined } = {}
+  options: {
+    readonly timeout?: Duration.DurationInput | undefined
+    readonly ttl?: Duration.DurationInput | undefined
+  } = {}
 ): Effect.Effect<Effect.Effect<ProviderMetadata, DiscoveryError>, never, HttpClient.HttpClient> =>
   Effect.flatMap(Effect.context<HttpClient.HttpClient>(), (context) =>
     Effect.map(

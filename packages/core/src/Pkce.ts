@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Effect, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import { base64url } from "jose"
 
 /**
@@ -64,9 +65,12 @@ export const challengeOf = (verifier: string | Redacted.Redacted<string>): Effec
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Pkce> = Effect.flatMap(randomToken(32), (verifier) =>
-  Effect.map(challengeOf(verifier), (challenge): Pkce => ({
-    verifier: Redacted.make(verifier),
-    challenge,
-    method: "S256"
-  })))
+export const make: Effect.Effect<Pkce> = Effect.flatMap(
+  randomToken(32),
+  (verifier) =>
+    Effect.map(challengeOf(verifier), (challenge): Pkce => ({
+      verifier: Redacted.make(verifier),
+      challenge,
+      method: "S256"
+    }))
+)

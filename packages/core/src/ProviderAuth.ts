@@ -6,9 +6,10 @@
  * @since 0.1.0
  */
 import type { HttpClientError } from "@effect/platform"
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Scope } from "effect"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { AccessToken } from "./AccessToken.js"
 import * as AuthenticatedClient from "./AuthenticatedClient.js"
 import type * as CredentialScheme from "./CredentialScheme.js"

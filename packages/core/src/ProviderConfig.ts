@@ -5,7 +5,10 @@
  * @since 0.1.0
  */
 import type { ConfigError } from "effect"
-import { Config, Effect, Option, type Redacted } from "effect"
+import type { Redacted } from "effect"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 /**
  * The fields every client-credentials provider reads from its environment.

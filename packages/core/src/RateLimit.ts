@@ -6,8 +6,12 @@
  * @since 0.1.0
  */
 import type { HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { HttpClient } from "@effect/platform"
-import { Clock, Data, Duration, Effect, Option } from "effect"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { parseRetryAfter } from "./internal/tokenRequest.js"
 
 /**
@@ -74,9 +78,9 @@ export class RateLimited extends Data.TaggedError("RateLimited")<
   override get message(): string {
     const n = (o: Option.Option<number>) => Option.match(o, { onNone: () => "?", onSome: String })
     const wait = Option.match(waitTime(this), { onNone: () => "", onSome: (d) => `; resets in ${Duration.format(d)}` })
-    return `${this.method} ${this.url} was rate limited (HTTP ${this.status}, ${n(this.remaining)}/${n(this.limit)} left${wait})${
-      this.retried ? " after one retry" : ""
-    }`
+    return `${this.method} ${this.url} was rate limited (HTTP ${this.status}, ${n(this.remaining)}/${
+      n(this.limit)
+    } left${wait})${this.retried ? " after one retry" : ""}`
   }
 }
 
@@ -104,7 +108,11 @@ export const make = <E, R>(
   options: Options = {}
 ): HttpClient.HttpClient.With<E | RateLimited, R> => {
   const maxWait = Duration.decode(options.maxWait ?? "60 seconds")
-  const failWith = (request: HttpClientRequest.HttpClientRequest, response: HttpClientResponse.HttpClientResponse, retried: boolean) =>
+  const failWith = (
+    request: HttpClientRequest.HttpClientRequest,
+    response: HttpClientResponse.HttpClientResponse,
+    retried: boolean
+  ) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
       Effect.zipRight(
         Effect.ignore(response.arrayBuffer),
@@ -132,5 +140,8 @@ export const make = <E, R>(
         )
       })
     })
-  return HttpClient.makeWith<never, never, E | RateLimited, R>((requestEffect) => Effect.flatMap(requestEffect, send), Effect.succeed)
+  return HttpClient.makeWith<never, never, E | RateLimited, R>(
+    (requestEffect) => Effect.flatMap(requestEffect, send),
+    Effect.succeed
+  )
 }

@@ -10,7 +10,8 @@
  *
  * @since 0.1.0
  */
-import { Duration, Option } from "effect"
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
 import type { AccessToken } from "./AccessToken.js"
 
 /**
@@ -62,7 +63,9 @@ export const make = (input: RefreshPolicyInput = {}): RefreshPolicy => {
   return {
     buffer: input.buffer === undefined ? defaults.buffer : Duration.decode(input.buffer),
     maxBufferFraction: fraction,
-    defaultLifetime: input.defaultLifetime === undefined ? defaults.defaultLifetime : Duration.decode(input.defaultLifetime),
+    defaultLifetime: input.defaultLifetime === undefined
+      ? defaults.defaultLifetime
+      : Duration.decode(input.defaultLifetime),
     maxJitter: input.maxJitter === undefined ? defaults.maxJitter : Duration.decode(input.maxJitter)
   }
 }

@@ -4,8 +4,13 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Data, Duration, Effect, Either, Redacted } from "effect"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import type { ClientAuthentication } from "./ClientAuthentication.js"
 import { credentials as credentialsOf } from "./ClientAuthentication.js"
 import { validateUrl } from "./TokenEndpoint.js"
@@ -24,7 +29,9 @@ export class RevocationError extends Data.TaggedError("RevocationError")<{
 }> {
   /** @since 0.1.0 */
   override get message(): string {
-    return `Token revocation at ${this.url} failed (${this.reason}${this.status === undefined ? "" : `, HTTP ${this.status}`})`
+    return `Token revocation at ${this.url} failed (${this.reason}${
+      this.status === undefined ? "" : `, HTTP ${this.status}`
+    })`
   }
 }
 
@@ -63,7 +70,10 @@ export const revoke = (options: {
         duration: options.timeout ?? Duration.seconds(30),
         onTimeout: () => new RevocationError({ reason: "Timeout", url })
       }),
-      Effect.catchTag("RequestError", "ResponseError", () => Effect.fail(new RevocationError({ reason: "Transport", url })))
+      Effect.catchTag("RequestError", "ResponseError", () =>
+        Effect.fail(new RevocationError({ reason: "Transport", url })))
     )
-    if (status !== 200) return yield* new RevocationError({ reason: "Status", url, status })
+    if (status !== 200) {
+      return yield* new RevocationError({ reason: "Status", url, status })
+    }
   }).pipe(Effect.withSpan("auth-pipeline.token_revocation", { attributes: { "http.url": options.url } }))

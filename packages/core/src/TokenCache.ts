@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { Duration, Effect, Option, Redacted, Scope } from "effect"
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import type { AccessToken } from "./AccessToken.js"
 import * as internal from "./internal/tokenCache.js"
 import type { RefreshPolicyInput } from "./RefreshPolicy.js"
@@ -33,7 +33,9 @@ export class ReauthenticationRequired extends Data.TaggedError("Reauthentication
   override get message(): string {
     return this.reason === "NoToken"
       ? `Re-authentication required (${this.cache}): there is no token and no way to acquire one`
-      : `Re-authentication required (${this.cache}): the refresh token was rejected (${this.oauthError?.error ?? "invalid_grant"})`
+      : `Re-authentication required (${this.cache}): the refresh token was rejected (${
+        this.oauthError?.error ?? "invalid_grant"
+      })`
   }
 }
 

@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Duration, Either } from "effect"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
 import type { ClientAuthentication } from "./ClientAuthentication.js"
 import { TokenRequestError } from "./TokenError.js"
 

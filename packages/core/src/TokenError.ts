@@ -4,7 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Data, Duration, Option } from "effect"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
 
 /**
  * The token endpoint answered with an RFC 6749 §5.2 error body (`invalid_client`,

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * `expires_in`: a non-negative finite number of seconds, sent as a JSON number or a numeric string.

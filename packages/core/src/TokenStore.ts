@@ -4,7 +4,10 @@
  *
  * @since 0.1.0
  */
-import { Data, Effect, Option, Ref } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import * as AccessToken from "./AccessToken.js"
 
 /**
@@ -56,6 +59,5 @@ export const inMemory = (
     set: (token) => Ref.set(ref, token),
     compareAndSet: (expected, next) =>
       Ref.modify(ref, (current) =>
-        Option.isSome(current) && AccessToken.sameValue(current.value, expected) ? [true, next] : [false, current]
-      )
+        Option.isSome(current) && AccessToken.sameValue(current.value, expected) ? [true, next] : [false, current])
   }))

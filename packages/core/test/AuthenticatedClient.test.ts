@@ -1,5 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
+import { observe, renderings } from "@auth-pipeline/testing/Observe"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Option, Redacted } from "effect"
 import * as AuthenticatedClient from "../src/AuthenticatedClient.js"
 import * as ClientAuthentication from "../src/ClientAuthentication.js"
@@ -8,7 +9,6 @@ import * as Grant from "../src/Grant.js"
 import * as TokenCache from "../src/TokenCache.js"
 import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import { _fakeHttp, type Recorded } from "./_fakeHttp.js"
-import { observe, renderings } from "@auth-pipeline/testing/Observe"
 import { _settle } from "./_source.js"
 
 const endpoint = TokenEndpoint.make({
@@ -92,7 +92,9 @@ describe("AuthenticatedClient", () => {
       const client = AuthenticatedClient.make(w.client, w.cache)
       yield* getJson(client)
       w.revoke("tok-1")
-      yield* client.execute(HttpClientRequest.post("https://api.test/pay").pipe(HttpClientRequest.bodyUnsafeJson({ amount: 5 })))
+      yield* client.execute(
+        HttpClientRequest.post("https://api.test/pay").pipe(HttpClientRequest.bodyUnsafeJson({ amount: 5 }))
+      )
       const [first, second] = w.api.slice(1)
       expect([first!.method, first!.body]).toEqual(["POST", `{"amount":5}`])
       expect([second!.method, second!.body]).toEqual(["POST", `{"amount":5}`])

@@ -160,7 +160,10 @@ describe("AuthorizationCode.validateCallback", () => {
   it.effect("yields the code, Redacted, when the state matches", () =>
     Effect.gen(function*() {
       const req = yield* request()
-      const code = yield* AuthorizationCode.validateCallback(req, callbackFor(req, { code: "c0de-1", state: req.state }))
+      const code = yield* AuthorizationCode.validateCallback(
+        req,
+        callbackFor(req, { code: "c0de-1", state: req.state })
+      )
       expect(Redacted.value(code)).toBe("c0de-1")
       expect(String(code)).not.toContain("c0de-1")
       expect(JSON.stringify(code)).not.toContain("c0de-1")
@@ -238,7 +241,8 @@ describe("AuthorizationCode.validateCallback", () => {
     Effect.gen(function*() {
       const req = yield* request()
       const withIss = callbackFor(req, { code: "c", state: req.state, iss: issuer })
-      expect(Redacted.value(yield* AuthorizationCode.validateCallback(req, withIss, { issuer, requireIss: true }))).toBe("c")
+      expect(Redacted.value(yield* AuthorizationCode.validateCallback(req, withIss, { issuer, requireIss: true })))
+        .toBe("c")
       const withoutIss = callbackFor(req, { code: "c", state: req.state })
       expect(Redacted.value(yield* AuthorizationCode.validateCallback(req, withoutIss, { issuer }))).toBe("c")
     }))
@@ -260,7 +264,8 @@ describe("AuthorizationCode.validateCallback", () => {
   it.effect("turns error=access_denied with a description into ErrorResponse carrying both", () =>
     Effect.gen(function*() {
       const req = yield* request()
-      const callback = `${webRedirect}?error=access_denied&error_description=The+user+cancelled+the+login&state=${req.state}`
+      const callback =
+        `${webRedirect}?error=access_denied&error_description=The+user+cancelled+the+login&state=${req.state}`
       const error = yield* refused(req, callback)
       expect(error.reason).toBe("ErrorResponse")
       expect(error.error).toEqual(Option.some("access_denied"))

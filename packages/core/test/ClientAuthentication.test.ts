@@ -17,7 +17,9 @@ describe("ClientAuthentication", () => {
   })
 
   it("encodes id and secret before base64 in client_secret_basic", () => {
-    const header = Redacted.value(ClientAuthentication.basicAuthorization("my client:1", Redacted.make("s3cr:t+/=%&! é")))
+    const header = Redacted.value(
+      ClientAuthentication.basicAuthorization("my client:1", Redacted.make("s3cr:t+/=%&! é"))
+    )
     expect(header).toBe(
       "Basic " + Buffer.from("my+client%3A1:s3cr%3At%2B%2F%3D%25%26%21+%C3%A9").toString("base64")
     )

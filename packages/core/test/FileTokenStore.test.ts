@@ -1,6 +1,6 @@
 import { FileSystem } from "@effect/platform"
-import { type PlatformError, SystemError } from "@effect/platform/Error"
 import { NodeFileSystem } from "@effect/platform-node"
+import { type PlatformError, SystemError } from "@effect/platform/Error"
 import { describe, expect, layer } from "@effect/vitest"
 import { Clock, Effect, Option, Redacted, Schema, TestClock } from "effect"
 import * as AccessToken from "../src/AccessToken.js"
@@ -51,7 +51,13 @@ const _expectNoSecrets = (error: TokenStoreError) => {
 }
 
 const _simulated = (method: string, path: string) =>
-  new SystemError({ reason: "Unknown", module: "FileSystem", method, pathOrDescriptor: path, description: "simulated failure" })
+  new SystemError({
+    reason: "Unknown",
+    module: "FileSystem",
+    method,
+    pathOrDescriptor: path,
+    description: "simulated failure"
+  })
 
 interface Hooks {
   readonly beforeRename?: (from: string, to: string) => Effect.Effect<void, PlatformError>
@@ -62,7 +68,12 @@ interface Hooks {
  * The real file system with every mutating call logged (paths relative to `dir`, temp names as
  * `<temp>`) and optional hooks to look at the disk before a rename or to fail a write.
  */
-const _recording = (fs: FileSystem.FileSystem, dir: string, log: Array<string>, hooks: Hooks = {}): FileSystem.FileSystem => {
+const _recording = (
+  fs: FileSystem.FileSystem,
+  dir: string,
+  log: Array<string>,
+  hooks: Hooks = {}
+): FileSystem.FileSystem => {
   const label = (path: string) => path.replace(`${dir}/`, "").replace(/\.[0-9a-f-]{36}\.tmp$/, ".<temp>")
   return {
     ...fs,
@@ -77,7 +88,8 @@ const _recording = (fs: FileSystem.FileSystem, dir: string, log: Array<string>, 
           sync: Effect.zipRight(Effect.sync(() => log.push(`sync ${label(path)}`)), file.sync),
           read: (buffer) => file.read(buffer),
           readAlloc: (size) => file.readAlloc(size),
-          truncate: (length) => Effect.zipRight(Effect.sync(() => log.push(`truncate ${label(path)}`)), file.truncate(length)),
+          truncate: (length) =>
+            Effect.zipRight(Effect.sync(() => log.push(`truncate ${label(path)}`)), file.truncate(length)),
           write: (buffer) => Effect.zipRight(Effect.sync(() => log.push(`write ${label(path)}`)), file.write(buffer)),
           writeAll: (buffer) =>
             Effect.zipRight(
@@ -97,7 +109,10 @@ const _recording = (fs: FileSystem.FileSystem, dir: string, log: Array<string>, 
     writeFile: (path, data, options) =>
       Effect.zipRight(Effect.sync(() => log.push(`writeFile ${label(path)}`)), fs.writeFile(path, data, options)),
     writeFileString: (path, data, options) =>
-      Effect.zipRight(Effect.sync(() => log.push(`writeFileString ${label(path)}`)), fs.writeFileString(path, data, options)),
+      Effect.zipRight(
+        Effect.sync(() => log.push(`writeFileString ${label(path)}`)),
+        fs.writeFileString(path, data, options)
+      ),
     truncate: (path, length) =>
       Effect.zipRight(Effect.sync(() => log.push(`truncate ${label(path)}`)), fs.truncate(path, length))
   }
@@ -107,7 +122,10 @@ const _makeWith = (fs: FileSystem.FileSystem, path: string) =>
   Effect.provideService(FileTokenStore.make({ path }), FileSystem.FileSystem, fs)
 
 const _decodeFile = (fs: FileSystem.FileSystem, path: string) =>
-  Effect.flatMap(fs.readFileString(path), (text) => Schema.decodeUnknown(Schema.parseJson(FileTokenStore.Document))(text))
+  Effect.flatMap(
+    fs.readFileString(path),
+    (text) => Schema.decodeUnknown(Schema.parseJson(FileTokenStore.Document))(text)
+  )
 
 /** The access token value in the file, read past any store. */
 const _onDisk = (fs: FileSystem.FileSystem, path: string) =>
@@ -117,7 +135,10 @@ const _onDisk = (fs: FileSystem.FileSystem, path: string) =>
 const _countingReads = (fs: FileSystem.FileSystem, reads: { count: number }): FileSystem.FileSystem => ({
   ...fs,
   readFileString: (path, encoding) =>
-    Effect.zipRight(Effect.sync(() => (reads.count += path.endsWith("tokens.json") ? 1 : 0)), fs.readFileString(path, encoding))
+    Effect.zipRight(
+      Effect.sync(() => (reads.count += path.endsWith("tokens.json") ? 1 : 0)),
+      fs.readFileString(path, encoding)
+    )
 })
 
 /** Sets a file's times to `at` (a wall-clock time: file times are the system clock's, not the TestClock's). */
@@ -203,7 +224,11 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
             expiresAt: 1_700_003_600_123,
             refreshToken: "rt-secret-1",
             idToken: "id-secret-1",
-            extra: { refresh_expires_in: 1800, "not-before-policy": 0, session: { state: "abc", flags: [1, "two", null, true] } }
+            extra: {
+              refresh_expires_in: 1800,
+              "not-before-policy": 0,
+              session: { state: "abc", flags: [1, "two", null, true] }
+            }
           }
         })
         expect(Schema.encodeSync(FileTokenStore.StoredToken)(_bare)).toEqual({
@@ -270,7 +295,9 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         const store = yield* FileTokenStore.make({ path })
         yield* store.set(Option.some(_full))
         yield* store.set(Option.some(_bare))
-        expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(Option.some("at-secret-2"))
+        expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(
+          Option.some("at-secret-2")
+        )
         if (process.platform === "win32") return
         expect((yield* fs.stat(path)).mode & 0o777).toBe(0o600)
         expect((yield* fs.stat(`${dir}/config/my-cli`)).mode & 0o777).toBe(0o700)
@@ -331,7 +358,9 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         ])
         if (process.platform !== "win32") expect(log.slice(4)).toEqual([`open ${dir} r`, `sync ${dir}`])
         expect(log.filter((line) => / tokens\.json( |$)/.test(line) && !line.startsWith("rename"))).toEqual([])
-        expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(Option.some("at-secret-2"))
+        expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(
+          Option.some("at-secret-2")
+        )
       }))
 
     it.scoped("a temp file left by a crash over 10 minutes ago does not break reading and is removed", () =>
@@ -392,7 +421,10 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         const diskFull = _recording(fs, dir, [], {
           writeAll: (file, bytes) =>
             failWrites
-              ? Effect.zipRight(file.writeAll(bytes.subarray(0, bytes.length >> 1)), Effect.fail(_simulated("writeAll", "fd")))
+              ? Effect.zipRight(
+                file.writeAll(bytes.subarray(0, bytes.length >> 1)),
+                Effect.fail(_simulated("writeAll", "fd"))
+              )
               : file.writeAll(bytes)
         })
         const store = yield* _makeWith(diskFull, path)
@@ -413,16 +445,23 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
     it.scoped("a file that is not JSON fails get without quoting it, and the next set replaces it", () =>
       Effect.gen(function*() {
         const { fs, path } = yield* _paths
-        yield* fs.writeFileString(path, "{\"version\":1,\"token\":{\"accessToken\":\"at-leak\",\"refreshToken\":\"rt-le")
+        yield* fs.writeFileString(
+          path,
+          "{\"version\":1,\"token\":{\"accessToken\":\"at-leak\",\"refreshToken\":\"rt-le"
+        )
         const store = yield* FileTokenStore.make({ path })
         const error = yield* Effect.flip(store.get)
         expect(error).toMatchObject({ _tag: "TokenStoreError", operation: "get" })
         expect(error.detail).toBe(`${path} is not valid JSON; the next set replaces it`)
         _expectNoSecrets(error)
-        expect(yield* Effect.flip(store.compareAndSet(_full, Option.none()))).toMatchObject({ operation: "compareAndSet" })
+        expect(yield* Effect.flip(store.compareAndSet(_full, Option.none()))).toMatchObject({
+          operation: "compareAndSet"
+        })
         yield* store.set(Option.some(_full))
         expect(Option.map(yield* store.get, _value)).toEqual(Option.some("at-secret-1"))
-        expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(Option.some("at-secret-1"))
+        expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(
+          Option.some("at-secret-1")
+        )
       }))
 
     it.scoped("a schema-invalid file names the bad members, never their values", () =>
@@ -491,7 +530,9 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         const sameValue = AccessToken.make({ value: Redacted.make("at-secret-1"), issuedAt: 0 })
         expect(yield* store.compareAndSet(sameValue, Option.some(_bare))).toBe(true)
         expect(Option.map(yield* store.get, _value)).toEqual(Option.some("at-secret-2"))
-        expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(Option.some("at-secret-2"))
+        expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(
+          Option.some("at-secret-2")
+        )
         expect(yield* store.compareAndSet(_bare, Option.none())).toBe(true)
         expect(yield* (yield* FileTokenStore.make({ path })).get).toEqual(Option.none())
       }))
@@ -501,8 +542,10 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         const { path } = yield* _paths
         const store = yield* FileTokenStore.make({ path })
         yield* store.set(Option.some(_full))
-        const candidates = Array.from({ length: 20 }, (_, i) => AccessToken.make({ value: Redacted.make(`next-${i}`), issuedAt: i }))
-        const results = yield* Effect.forEach(candidates, (next) => store.compareAndSet(_full, Option.some(next)), {
+        const candidates = Array.from({ length: 20 }, (_, i) =>
+          AccessToken.make({ value: Redacted.make(`next-${i}`), issuedAt: i }))
+        const results = yield* Effect.forEach(candidates, (next) =>
+          store.compareAndSet(_full, Option.some(next)), {
           concurrency: "unbounded"
         })
         expect(results.filter((won) => won)).toHaveLength(1)
@@ -621,7 +664,10 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         const source = yield* _source({ lifetime: "1 hour" })
         const first = yield* TokenCache.make({ acquire: source.acquire, store: yield* FileTokenStore.make({ path }) })
         yield* first.set(source.issue(7, 0))
-        const restarted = yield* TokenCache.make({ acquire: source.acquire, store: yield* FileTokenStore.make({ path }) })
+        const restarted = yield* TokenCache.make({
+          acquire: source.acquire,
+          store: yield* FileTokenStore.make({ path })
+        })
         expect(_value(yield* restarted.get)).toBe("tok-7")
         expect(yield* source.count).toBe(0)
       }))
@@ -631,8 +677,13 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         const { path } = yield* _paths
         const source = yield* _source({ lifetime: "1 hour", refreshTokens: true })
         const used: Array<string> = []
-        const refresh = (rt: Redacted.Redacted<string>) => Effect.zipRight(Effect.sync(() => used.push(Redacted.value(rt))), source.acquire)
-        const cache = yield* TokenCache.make({ refresh, backgroundRefresh: false, store: yield* FileTokenStore.make({ path }) })
+        const refresh = (rt: Redacted.Redacted<string>) =>
+          Effect.zipRight(Effect.sync(() => used.push(Redacted.value(rt))), source.acquire)
+        const cache = yield* TokenCache.make({
+          refresh,
+          backgroundRefresh: false,
+          store: yield* FileTokenStore.make({ path })
+        })
         yield* cache.set(source.issue(0, 0))
         yield* TestClock.adjust("1 hour")
         expect(_value(yield* cache.get)).toBe("tok-1")
@@ -640,7 +691,11 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         // After a restart the rotated refresh token is the one used.
         const stored = yield* (yield* FileTokenStore.make({ path })).get
         expect(Option.flatMap(stored, (t) => Option.map(t.refreshToken, Redacted.value))).toEqual(Option.some("rt-1"))
-        const restarted = yield* TokenCache.make({ refresh, backgroundRefresh: false, store: yield* FileTokenStore.make({ path }) })
+        const restarted = yield* TokenCache.make({
+          refresh,
+          backgroundRefresh: false,
+          store: yield* FileTokenStore.make({ path })
+        })
         expect(_value(yield* restarted.get)).toBe("tok-1")
         yield* TestClock.adjust("1 hour")
         expect(_value(yield* restarted.refresh)).toBe("tok-2")
@@ -658,7 +713,8 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
           Effect.suspend(() => {
             used.push(Redacted.value(rt))
             return Redacted.value(rt) === valid
-              ? Effect.tap(source.acquire, (token) => Effect.sync(() => (valid = Option.getOrThrow(_refreshValue(token)))))
+              ? Effect.tap(source.acquire, (token) =>
+                Effect.sync(() => (valid = Option.getOrThrow(_refreshValue(token)))))
               : Effect.fail(_oauth("invalid_grant"))
           })
         const processCache = (name: string) =>

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Option, Redacted, TestClock } from "effect"
 import * as ClientAuthentication from "../src/ClientAuthentication.js"
 import * as Grant from "../src/Grant.js"
@@ -9,8 +9,14 @@ import { _fakeHttp, _tokenBody, type Reply } from "./_fakeHttp.js"
 const url = "https://auth.example.com/oauth/token"
 const secret = Redacted.make("s3cr:t+/=%&! é")
 
-const basic = TokenEndpoint.make({ url, clientAuthentication: ClientAuthentication.clientSecretBasic("client 1", secret) })
-const post = TokenEndpoint.make({ url, clientAuthentication: ClientAuthentication.clientSecretPost("client 1", secret) })
+const basic = TokenEndpoint.make({
+  url,
+  clientAuthentication: ClientAuthentication.clientSecretBasic("client 1", secret)
+})
+const post = TokenEndpoint.make({
+  url,
+  clientAuthentication: ClientAuthentication.clientSecretPost("client 1", secret)
+})
 const json = TokenEndpoint.make({
   url,
   clientAuthentication: ClientAuthentication.clientSecretPost("client 1", secret),
@@ -78,7 +84,9 @@ describe("Grant.clientCredentials wire format", () => {
       const bodies = (yield* requests).map((r) => r.body)
       expect(bodies[0]).toBe("grant_type=client_credentials")
       expect(bodies[1]).toBe("grant_type=client_credentials")
-      expect(bodies[2]).toBe("grant_type=client_credentials&scope=a&resource=https%3A%2F%2Fr1&resource=https%3A%2F%2Fr2&foo=bar")
+      expect(bodies[2]).toBe(
+        "grant_type=client_credentials&scope=a&resource=https%3A%2F%2Fr1&resource=https%3A%2F%2Fr2&foo=bar"
+      )
     }))
 
   it.effect("refresh_token grant sends the refresh token and keeps it when the response omits one", () =>
@@ -112,7 +120,11 @@ describe("Grant.clientCredentials wire format", () => {
       const { client, requests } = yield* replying({ json: _tokenBody({ id_token: "h.p.s" }) })
       const token = yield* Grant.authorizationCode(
         TokenEndpoint.make({ url, clientAuthentication: ClientAuthentication.none("app") }),
-        { code: Redacted.make("code-1"), redirectUri: "com.example.app://cb", codeVerifier: Redacted.make("v".repeat(43)) }
+        {
+          code: Redacted.make("code-1"),
+          redirectUri: "com.example.app://cb",
+          codeVerifier: Redacted.make("v".repeat(43))
+        }
       ).pipe(Effect.provideService(HttpClient.HttpClient, client))
       const [req] = yield* requests
       expect(form(req!.body)).toEqual([

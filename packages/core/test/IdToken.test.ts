@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Redacted, Schema } from "effect"
 import * as IdToken from "../src/IdToken.js"
 import * as Jwks from "../src/Jwks.js"
@@ -94,7 +94,9 @@ describe("IdToken.verify accepts", () => {
   it.effect("several audiences when azp is the client id, and a single audience with azp", () =>
     Effect.gen(function*() {
       yield* _at()
-      const several = yield* Effect.promise(() => _sign(k1, _claims({ aud: [CLIENT_ID, "https://api.example.com"], azp: CLIENT_ID })))
+      const several = yield* Effect.promise(() =>
+        _sign(k1, _claims({ aud: [CLIENT_ID, "https://api.example.com"], azp: CLIENT_ID }))
+      )
       expect((yield* verify(several)).azp).toBe(CLIENT_ID)
       const single = yield* Effect.promise(() => _sign(k1, _claims({ aud: [CLIENT_ID], azp: CLIENT_ID })))
       expect((yield* verify(single)).aud).toEqual([CLIENT_ID])
@@ -388,7 +390,9 @@ describe("IdToken.decodeClaims", () => {
   it.effect("decodes verified claims with the provider's Schema", () =>
     Effect.gen(function*() {
       yield* _at()
-      const token = yield* Effect.promise(() => _sign(k1, _claims({ email_verified: true, phone_number: "+6421234567890" })))
+      const token = yield* Effect.promise(() =>
+        _sign(k1, _claims({ email_verified: true, phone_number: "+6421234567890" }))
+      )
       const decoded = yield* Effect.flatMap(verify(token), IdToken.decodeClaims(ProviderClaims))
       expect(decoded).toEqual({ email: "jane.doe@example.com", email_verified: true, phone_number: "+6421234567890" })
     }))
@@ -397,7 +401,14 @@ describe("IdToken.decodeClaims", () => {
     Effect.gen(function*() {
       yield* _at()
       const token = yield* Effect.promise(() =>
-        _sign(k1, _claims({ email: "alice-private@elsewhere.test", email_verified: "maybe-private", phone_number: 6421234567890 }))
+        _sign(
+          k1,
+          _claims({
+            email: "alice-private@elsewhere.test",
+            email_verified: "maybe-private",
+            phone_number: 6421234567890
+          })
+        )
       )
       const claims = yield* verify(token)
       const error = yield* Effect.flip(IdToken.decodeClaims(ProviderClaims)(claims))

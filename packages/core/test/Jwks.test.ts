@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Option, Redacted, Ref, TestClock } from "effect"
 import type { JWK } from "jose"
 import * as IdToken from "../src/IdToken.js"
@@ -17,7 +17,9 @@ const k3 = await _signingKey("k3")
 const provider = (initial: ReadonlyArray<JWK>) =>
   Effect.gen(function*() {
     const published = yield* Ref.make(initial)
-    const { client, requests } = yield* _fakeHttp(() => Effect.map(Ref.get(published), (keys): Reply => ({ json: { keys } })))
+    const { client, requests } = yield* _fakeHttp(() =>
+      Effect.map(Ref.get(published), (keys): Reply => ({ json: { keys } }))
+    )
     return { client, requests, publish: (keys: ReadonlyArray<JWK>) => Ref.set(published, keys) }
   })
 
@@ -146,7 +148,12 @@ describe("Jwks.remote", () => {
 
   it.effect("refuses a set without keys, or a key without kty, as InvalidDocument naming the path", () =>
     Effect.gen(function*() {
-      for (const [body, path] of [[{ nokeys: [] }, "keys"], [{ keys: [{ kid: "k1", n: "private-looking-n" }] }, "keys.0.kty"]] as const) {
+      for (
+        const [body, path] of [[{ nokeys: [] }, "keys"], [
+          { keys: [{ kid: "k1", n: "private-looking-n" }] },
+          "keys.0.kty"
+        ]] as const
+      ) {
         const { client } = yield* _fakeHttp(() => Effect.succeed<Reply>({ json: body }))
         const error = yield* Effect.flip((yield* remoteOn(client)).get)
         expect(error.reason).toBe("InvalidDocument")
@@ -159,7 +166,9 @@ describe("Jwks.remote", () => {
   it.effect("refuses a plain-http jwks_uri on a non-loopback host without a request", () =>
     Effect.gen(function*() {
       const { client, requests } = yield* provider([k1.jwk])
-      const jwks = yield* Jwks.remote("http://auth.example.com/jwks").pipe(Effect.provideService(HttpClient.HttpClient, client))
+      const jwks = yield* Jwks.remote("http://auth.example.com/jwks").pipe(
+        Effect.provideService(HttpClient.HttpClient, client)
+      )
       const error = yield* Effect.flip(jwks.get)
       expect(error.reason).toBe("InvalidUrl")
       expect(yield* requests).toHaveLength(0)

@@ -1,19 +1,21 @@
-import { describe, expect, it } from "@effect/vitest"
+import { observe } from "@auth-pipeline/testing/Observe"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Metric, Redacted, TestClock } from "effect"
 import * as AuthenticatedClient from "../src/AuthenticatedClient.js"
 import * as ClientAuthentication from "../src/ClientAuthentication.js"
 import * as Grant from "../src/Grant.js"
-import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import * as Metrics from "../src/Metrics.js"
 import * as TokenCache from "../src/TokenCache.js"
+import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import { _fakeHttp } from "./_fakeHttp.js"
-import { observe } from "@auth-pipeline/testing/Observe"
 import { _oauth, _settle, _source } from "./_source.js"
 
 const count = (metric: typeof Metrics.cacheHits, name: string, extra: Record<string, string> = {}) =>
   Effect.map(
-    Metric.value(Object.entries(extra).reduce((m, [k, v]) => Metric.tagged(m, k, v), Metric.tagged(metric, "cache", name))),
+    Metric.value(
+      Object.entries(extra).reduce((m, [k, v]) => Metric.tagged(m, k, v), Metric.tagged(metric, "cache", name))
+    ),
     (state) => state.count
   )
 
@@ -42,7 +44,9 @@ describe("metrics and spans", () => {
       expect(yield* count(Metrics.unauthorizedRetries, name)).toBe(1)
       expect(yield* count(Metrics.failures, name, { error: "OAuthError" })).toBe(1)
       const fetches = observed.spans.filter((s) => s.name === "auth-pipeline.token_cache.fetch")
-      const outcomes = fetches.map((s) => `${s.attributes.get("auth_pipeline.trigger")}:${s.attributes.get("auth_pipeline.outcome")}`)
+      const outcomes = fetches.map((s) =>
+        `${s.attributes.get("auth_pipeline.trigger")}:${s.attributes.get("auth_pipeline.outcome")}`
+      )
       // the first request and the 401 retry, then the background refresh (forked from the traced fetch)
       expect(outcomes.slice(0, 3)).toEqual(["foreground:success", "foreground:success", "background:success"])
       expect(fetches[0]!.attributes.get("auth_pipeline.cache")).toBe(name)

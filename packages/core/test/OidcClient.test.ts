@@ -3,9 +3,9 @@
  * oidc-provider on 127.0.0.1). Centrapay's own behaviour is tested in packages/centrapay; these
  * are the parts any provider shares.
  */
-import { describe, expect, it } from "@effect/vitest"
-import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
+import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Redacted, Ref, Schema, TestClock } from "effect"
 import * as CredentialScheme from "../src/CredentialScheme.js"
 import * as OidcClient from "../src/OidcClient.js"
@@ -21,8 +21,15 @@ const setup = (options: Partial<OidcClient.Options<typeof Claims.Type, typeof Cl
     const fetchClient = yield* Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)
     const flaky = HttpClient.make((request, url) =>
       Effect.gen(function*() {
-        if (url.pathname === "/.well-known/openid-configuration" && (yield* Ref.getAndUpdate(failures, (n) => Math.max(0, n - 1))) > 0) {
-          return yield* new HttpClientError.RequestError({ request, reason: "Transport", description: "connection refused" })
+        if (
+          url.pathname === "/.well-known/openid-configuration" &&
+          (yield* Ref.getAndUpdate(failures, (n) => Math.max(0, n - 1))) > 0
+        ) {
+          return yield* new HttpClientError.RequestError({
+            request,
+            reason: "Transport",
+            description: "connection refused"
+          })
         }
         return yield* fetchClient.execute(request)
       })

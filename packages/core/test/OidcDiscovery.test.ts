@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Option, TestClock } from "effect"
 import * as OidcDiscovery from "../src/OidcDiscovery.js"
 import { _fakeHttp, type Reply } from "./_fakeHttp.js"
@@ -121,7 +121,10 @@ describe("OidcDiscovery.discover", () => {
 
   it.effect("refuses a plain-http issuer on a non-loopback host as InvalidUrl without a request", () =>
     Effect.gen(function*() {
-      const { result, requests } = yield* discoverWith({ json: document({}, "http://auth.example.com") }, "http://auth.example.com")
+      const { result, requests } = yield* discoverWith(
+        { json: document({}, "http://auth.example.com") },
+        "http://auth.example.com"
+      )
       const error = yield* Effect.flip(result)
       expect(error.reason).toBe("InvalidUrl")
       expect(requests).toHaveLength(0)
@@ -227,7 +230,9 @@ describe("OidcDiscovery.cached", () => {
 
   it.effect("does not keep a failure: the next use fetches again", () =>
     Effect.gen(function*() {
-      const { client, requests } = yield* counting((i) => (i === 0 ? { status: 503, text: "busy" } : { json: document() }))
+      const { client, requests } = yield* counting((
+        i
+      ) => (i === 0 ? { status: 503, text: "busy" } : { json: document() }))
       const get = yield* OidcDiscovery.cached(issuer).pipe(Effect.provideService(HttpClient.HttpClient, client))
       const error = yield* Effect.flip(get)
       expect(error.reason).toBe("Status")

@@ -1,7 +1,7 @@
+import { renderings } from "@auth-pipeline/testing/Observe"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Redacted } from "effect"
 import * as Pkce from "../src/Pkce.js"
-import { renderings } from "@auth-pipeline/testing/Observe"
 
 // RFC 7636 Appendix B.
 const rfcVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
@@ -20,7 +20,16 @@ describe("Pkce.challengeOf", () => {
 
   it.effect("dies on a verifier that is too short, too long or has characters outside the unreserved set", () =>
     Effect.gen(function*() {
-      const invalid = ["", "a".repeat(42), "a".repeat(129), rfcVerifier + "+", rfcVerifier + "/", rfcVerifier + "=", rfcVerifier + " ", rfcVerifier + "é"]
+      const invalid = [
+        "",
+        "a".repeat(42),
+        "a".repeat(129),
+        rfcVerifier + "+",
+        rfcVerifier + "/",
+        rfcVerifier + "=",
+        rfcVerifier + " ",
+        rfcVerifier + "é"
+      ]
       for (const verifier of invalid) {
         const exit = yield* Effect.exit(Pkce.challengeOf(verifier))
         expect(Exit.isFailure(exit) && Cause.isDie(exit.cause), verifier).toBe(true)

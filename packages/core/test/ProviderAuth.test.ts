@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import * as ClientAuthentication from "../src/ClientAuthentication.js"
 import * as ProviderAuth from "../src/ProviderAuth.js"
@@ -7,7 +7,10 @@ import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import { _fakeHttp } from "./_fakeHttp.js"
 
 const endpoint = (url: string) =>
-  TokenEndpoint.make({ url, clientAuthentication: ClientAuthentication.clientSecretPost("id", Redacted.make("secret")) })
+  TokenEndpoint.make({
+    url,
+    clientAuthentication: ClientAuthentication.clientSecretPost("id", Redacted.make("secret"))
+  })
 
 describe("ProviderAuth.clientCredentials", () => {
   it.scoped("resolves relative URLs against the base URL and authenticates them", () =>
@@ -31,14 +34,20 @@ describe("ProviderAuth.clientCredentials", () => {
       expect(token.scopes).toEqual(["read"])
       const [tokenRequest, apiRequest] = yield* requests
       expect(tokenRequest!.body).toContain("scope=read")
-      expect([apiRequest!.url, apiRequest!.headers["authorization"]]).toEqual(["https://api.test/v1/things", "Bearer t1"])
+      expect([apiRequest!.url, apiRequest!.headers["authorization"]]).toEqual([
+        "https://api.test/v1/things",
+        "Bearer t1"
+      ])
       expect(issued).toBe(1)
     }))
 
   it.scoped("refuses a plain-http token URL at build time with a typed error", () =>
     Effect.gen(function*() {
       const { client } = yield* _fakeHttp(() => Effect.succeed({}))
-      const error = yield* ProviderAuth.clientCredentials({ name: "x", endpoint: endpoint("http://auth.example.com/token") }).pipe(
+      const error = yield* ProviderAuth.clientCredentials({
+        name: "x",
+        endpoint: endpoint("http://auth.example.com/token")
+      }).pipe(
         Effect.provideService(HttpClient.HttpClient, client),
         Effect.flip
       )

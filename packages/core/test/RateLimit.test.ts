@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { HttpClientRequest } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Option, TestClock } from "effect"
 import * as RateLimit from "../src/RateLimit.js"
 import { _fakeHttp, type Reply } from "./_fakeHttp.js"
@@ -13,7 +13,11 @@ const limited: Reply = {
 
 describe("RateLimit", () => {
   it("reads X-RateLimit-* headers, Retry-After, and epoch resets", () => {
-    const info = RateLimit.fromHeaders({ "x-ratelimit-limit": "50", "x-ratelimit-remaining": "7", "x-ratelimit-reset": "30" }, 0)
+    const info = RateLimit.fromHeaders({
+      "x-ratelimit-limit": "50",
+      "x-ratelimit-remaining": "7",
+      "x-ratelimit-reset": "30"
+    }, 0)
     expect(info).toEqual({
       limit: Option.some(50),
       remaining: Option.some(7),
@@ -28,7 +32,9 @@ describe("RateLimit", () => {
   it.effect("a 429 becomes a typed RateLimited carrying the headers", () =>
     Effect.gen(function*() {
       const { client, requests } = yield* _fakeHttp(() => Effect.succeed(limited))
-      const error = yield* Effect.flip(RateLimit.make(client).execute(HttpClientRequest.get("https://api.test/x?secret=1")))
+      const error = yield* Effect.flip(
+        RateLimit.make(client).execute(HttpClientRequest.get("https://api.test/x?secret=1"))
+      )
       expect(error).toMatchObject({
         _tag: "RateLimited",
         status: 429,
@@ -44,7 +50,9 @@ describe("RateLimit", () => {
 
   it.effect("retryOnce waits for the reset and re-sends once", () =>
     Effect.gen(function*() {
-      const { client, requests } = yield* _fakeHttp((_, i) => Effect.succeed(i === 0 ? limited : { json: { ok: true } }))
+      const { client, requests } = yield* _fakeHttp((_, i) =>
+        Effect.succeed(i === 0 ? limited : { json: { ok: true } })
+      )
       const fiber = yield* Effect.fork(
         RateLimit.make(client, { retryOnce: true }).execute(HttpClientRequest.get("https://api.test/x"))
       )
@@ -67,7 +75,9 @@ describe("RateLimit", () => {
       expect(yield* Fiber.join(fiber)).toMatchObject({ _tag: "RateLimited", retried: true })
       expect((yield* requests).length).toBe(2)
       const error = yield* Effect.flip(
-        RateLimit.make(client, { retryOnce: true, maxWait: "5 seconds" }).execute(HttpClientRequest.get("https://api.test/x"))
+        RateLimit.make(client, { retryOnce: true, maxWait: "5 seconds" }).execute(
+          HttpClientRequest.get("https://api.test/x")
+        )
       )
       expect(error).toMatchObject({ _tag: "RateLimited", retried: false })
       expect((yield* requests).length).toBe(3)

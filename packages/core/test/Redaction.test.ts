@@ -2,14 +2,14 @@
  * No secret reaches an error message, toString, JSON.stringify, inspect, a log line or a span: every
  * failure path is driven with recognisable secrets and the output is searched for them.
  */
-import { describe, expect, it } from "@effect/vitest"
+import { observe, renderings } from "@auth-pipeline/testing/Observe"
 import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Redacted, TestClock } from "effect"
 import * as ClientAuthentication from "../src/ClientAuthentication.js"
 import * as Grant from "../src/Grant.js"
 import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import { _fakeHttp, _tokenBody, type Reply } from "./_fakeHttp.js"
-import { observe, renderings } from "@auth-pipeline/testing/Observe"
 
 const CLIENT_SECRET = "CLIENT-SECRET-z3Kq"
 const REFRESH_TOKEN = "REFRESH-TOKEN-w8Yp"
@@ -24,8 +24,14 @@ const forbidden = [
 
 const url = "https://auth.example.com/token"
 const endpoints = [
-  TokenEndpoint.make({ url, clientAuthentication: ClientAuthentication.clientSecretBasic("client", Redacted.make(CLIENT_SECRET)) }),
-  TokenEndpoint.make({ url, clientAuthentication: ClientAuthentication.clientSecretPost("client", Redacted.make(CLIENT_SECRET)) }),
+  TokenEndpoint.make({
+    url,
+    clientAuthentication: ClientAuthentication.clientSecretBasic("client", Redacted.make(CLIENT_SECRET))
+  }),
+  TokenEndpoint.make({
+    url,
+    clientAuthentication: ClientAuthentication.clientSecretPost("client", Redacted.make(CLIENT_SECRET))
+  }),
   TokenEndpoint.make({
     url,
     clientAuthentication: ClientAuthentication.clientSecretPost("client", Redacted.make(CLIENT_SECRET)),
@@ -63,7 +69,12 @@ describe("secrets never leak", () => {
         const { observed, layer } = observe()
         for (const endpoint of endpoints) {
           const { client } = yield* _fakeHttp(() => Effect.succeed(reply))
-          for (const grant of [Grant.clientCredentials(endpoint), Grant.refreshToken(endpoint, Redacted.make(REFRESH_TOKEN))]) {
+          for (
+            const grant of [
+              Grant.clientCredentials(endpoint),
+              Grant.refreshToken(endpoint, Redacted.make(REFRESH_TOKEN))
+            ]
+          ) {
             const error = yield* grant.pipe(
               Effect.provideService(HttpClient.HttpClient, client),
               Effect.tapError((e) => Effect.logError("token request failed", e)),
@@ -84,7 +95,10 @@ describe("secrets never leak", () => {
     Effect.gen(function*() {
       const { observed, layer } = observe()
       const { client } = yield* _fakeHttp(() =>
-        Effect.succeed({ status: 400, json: { error: "invalid_grant", error_description: `${REFRESH_TOKEN} is revoked` } })
+        Effect.succeed({
+          status: 400,
+          json: { error: "invalid_grant", error_description: `${REFRESH_TOKEN} is revoked` }
+        })
       )
       const error = yield* Grant.refreshToken(endpoints[0]!, Redacted.make(REFRESH_TOKEN)).pipe(
         Effect.provideService(HttpClient.HttpClient, client),
@@ -126,7 +140,9 @@ describe("secrets never leak", () => {
           })
         })
       )
-      const token = yield* Grant.clientCredentials(endpoints[0]!).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      const token = yield* Grant.clientCredentials(endpoints[0]!).pipe(
+        Effect.provideService(HttpClient.HttpClient, client)
+      )
       expect(token.extra).toMatchObject({ authed_user: { access_token: ACCESS_TOKEN } }) // kept, not lost
       expectClean(renderings(token))
       expect(JSON.stringify(token)).toContain(`"refresh_expires_in":0`)
@@ -136,7 +152,9 @@ describe("secrets never leak", () => {
     Effect.gen(function*() {
       const { observed, layer } = observe()
       const { client } = yield* _fakeHttp(() =>
-        Effect.succeed({ json: _tokenBody({ access_token: ACCESS_TOKEN, refresh_token: REFRESH_TOKEN, id_token: ACCESS_TOKEN }) })
+        Effect.succeed({
+          json: _tokenBody({ access_token: ACCESS_TOKEN, refresh_token: REFRESH_TOKEN, id_token: ACCESS_TOKEN })
+        })
       )
       for (const endpoint of endpoints) {
         const token = yield* Grant.clientCredentials(endpoint).pipe(

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
-import { HttpClient } from "@effect/platform"
 import { renderings } from "@auth-pipeline/testing/Observe"
+import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import * as ClientAuthentication from "../src/ClientAuthentication.js"
 import * as Revocation from "../src/Revocation.js"
@@ -53,11 +53,13 @@ describe("Revocation.revoke (RFC 7009)", () => {
 
   it.effect("a refusal, an outage and a dropped connection are typed and never show the token", () =>
     Effect.gen(function*() {
-      for (const [reply, reason, status] of [
-        [{ status: 400, json: { error: "unsupported_token_type" } }, "Status", 400],
-        [{ status: 503, text: "down" }, "Status", 503],
-        [{ drop: "connection reset" }, "Transport", undefined]
-      ] as const) {
+      for (
+        const [reply, reason, status] of [
+          [{ status: 400, json: { error: "unsupported_token_type" } }, "Status", 400],
+          [{ status: 503, text: "down" }, "Status", 503],
+          [{ drop: "connection reset" }, "Transport", undefined]
+        ] as const
+      ) {
         const { result } = yield* revokeWith(reply)
         expect(result._tag).toBe("Left")
         if (result._tag === "Left") {
@@ -73,7 +75,11 @@ describe("Revocation.revoke (RFC 7009)", () => {
     Effect.gen(function*() {
       const { client, requests } = yield* _fakeHttp(() => Effect.succeed<Reply>({ status: 200 }))
       const error = yield* Effect.flip(
-        Revocation.revoke({ url: "http://auth.example.com/revoke", clientAuthentication: ClientAuthentication.none("a"), token })
+        Revocation.revoke({
+          url: "http://auth.example.com/revoke",
+          clientAuthentication: ClientAuthentication.none("a"),
+          token
+        })
           .pipe(Effect.provideService(HttpClient.HttpClient, client))
       )
       expect(error.reason).toBe("InvalidUrl")

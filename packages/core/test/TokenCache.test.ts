@@ -1,14 +1,14 @@
+import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Duration, Effect, Exit, Fiber, Option, Redacted, Scope, TestClock } from "effect"
-import { HttpClient } from "@effect/platform"
 import * as AccessToken from "../src/AccessToken.js"
 import * as ClientAuthentication from "../src/ClientAuthentication.js"
 import * as Grant from "../src/Grant.js"
+import * as TokenCache from "../src/TokenCache.js"
 import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import { RateLimitedError } from "../src/TokenError.js"
-import { _fakeHttp } from "./_fakeHttp.js"
-import * as TokenCache from "../src/TokenCache.js"
 import * as TokenStore from "../src/TokenStore.js"
+import { _fakeHttp } from "./_fakeHttp.js"
 import { _oauth, _settle, _source, _unavailable, _value } from "./_source.js"
 
 const noJitter = { maxJitter: 0 }
@@ -445,7 +445,10 @@ describe("TokenCache under review findings", () => {
       yield* _settle
       yield* cache.clear // logout while the refresh is in flight
       yield* TestClock.adjust("1 second")
-      expect(yield* Effect.flip(Fiber.join(waiting))).toMatchObject({ _tag: "ReauthenticationRequired", reason: "NoToken" })
+      expect(yield* Effect.flip(Fiber.join(waiting))).toMatchObject({
+        _tag: "ReauthenticationRequired",
+        reason: "NoToken"
+      })
       expect(yield* cache.current).toEqual(Option.none())
 
       yield* cache.set(AccessToken.make({ ...source.issue(10, 0), expiresAt: Option.some(0) }))
@@ -465,7 +468,8 @@ describe("TokenCache under review findings", () => {
       const cache = yield* TokenCache.make({
         store,
         backgroundRefresh: false,
-        refresh: () => Effect.zipRight(Effect.orDie(store.set(Option.some(winner))), Effect.fail(_oauth("invalid_grant")))
+        refresh: () =>
+          Effect.zipRight(Effect.orDie(store.set(Option.some(winner))), Effect.fail(_oauth("invalid_grant")))
       })
       yield* cache.set(source.issue(0, 0))
       yield* TestClock.adjust("1 hour")
@@ -514,7 +518,11 @@ describe("TokenCache under review findings", () => {
   it.scoped("a background refresh follows the configured isTransient, like a foreground fetch", () =>
     Effect.gen(function*() {
       const source = yield* _source({ lifetime: "1 hour" })
-      const cache = yield* TokenCache.make({ acquire: source.acquire, isTransient: () => false, policy: { maxJitter: 0 } })
+      const cache = yield* TokenCache.make({
+        acquire: source.acquire,
+        isTransient: () => false,
+        policy: { maxJitter: 0 }
+      })
       yield* cache.get
       yield* source.failNext(_unavailable, _unavailable)
       yield* TestClock.adjust("59 minutes")
@@ -529,7 +537,9 @@ describe("TokenCache under review findings", () => {
       const source = yield* _source({ lifetime: "1 hour" })
       const cache = yield* TokenCache.make({ acquire: source.acquire, policy: { buffer: "300 seconds", maxJitter: 0 } })
       yield* cache.get
-      yield* source.failNext(new RateLimitedError({ url: "https://a/t", status: 429, retryAfter: Option.some(Duration.seconds(120)) }))
+      yield* source.failNext(
+        new RateLimitedError({ url: "https://a/t", status: 429, retryAfter: Option.some(Duration.seconds(120)) })
+      )
       yield* TestClock.adjust("55 minutes")
       yield* _settle
       expect(yield* source.count).toBe(2)

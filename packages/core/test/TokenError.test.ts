@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Option, Redacted, TestClock } from "effect"
 import * as ClientAuthentication from "../src/ClientAuthentication.js"
 import * as Grant from "../src/Grant.js"
@@ -16,7 +16,10 @@ const endpoint = TokenEndpoint.make({
 const failWith = (reply: Reply, target: TokenEndpoint.TokenEndpoint = endpoint) =>
   Effect.gen(function*() {
     const { client } = yield* _fakeHttp(() => Effect.succeed(reply))
-    return yield* Grant.clientCredentials(target).pipe(Effect.provideService(HttpClient.HttpClient, client), Effect.flip)
+    return yield* Grant.clientCredentials(target).pipe(
+      Effect.provideService(HttpClient.HttpClient, client),
+      Effect.flip
+    )
   })
 
 describe("token endpoint errors", () => {
@@ -24,7 +27,11 @@ describe("token endpoint errors", () => {
     Effect.gen(function*() {
       const error = yield* failWith({
         status: 401,
-        json: { error: "invalid_client", error_description: "Client authentication failed", error_uri: "https://docs/e" }
+        json: {
+          error: "invalid_client",
+          error_description: "Client authentication failed",
+          error_uri: "https://docs/e"
+        }
       })
       expect(error).toBeInstanceOf(TokenError.OAuthError)
       const e = error as TokenError.OAuthError
@@ -47,7 +54,10 @@ describe("token endpoint errors", () => {
 
   it.effect("a 200 carrying `error` is an OAuthError, not a token", () =>
     Effect.gen(function*() {
-      const error = yield* failWith({ status: 200, json: { error: "access_denied", error_description: "Unauthorized" } })
+      const error = yield* failWith({
+        status: 200,
+        json: { error: "access_denied", error_description: "Unauthorized" }
+      })
       expect(error).toMatchObject({ _tag: "OAuthError", status: 200, error: "access_denied" })
     }))
 
@@ -149,7 +159,9 @@ describe("token endpoint errors", () => {
         expect(error).toMatchObject({ _tag: "TokenRequestError", reason: "InvalidUrl" })
         expect(TokenError.isTransient(error)).toBe(false)
       }
-      for (const ok of ["https://auth.example.com/t", "http://127.0.0.1:8080/t", "http://localhost/t", "http://[::1]:9/t"]) {
+      for (
+        const ok of ["https://auth.example.com/t", "http://127.0.0.1:8080/t", "http://localhost/t", "http://[::1]:9/t"]
+      ) {
         const { client } = yield* _fakeHttp(() => Effect.succeed({ json: _tokenBody() }))
         yield* Grant.clientCredentials(at(ok)).pipe(Effect.provideService(HttpClient.HttpClient, client))
       }
@@ -157,7 +169,10 @@ describe("token endpoint errors", () => {
 
   it.effect("credentials embedded in the URL are refused and not echoed", () =>
     Effect.gen(function*() {
-      const error = yield* failWith({ json: _tokenBody() }, TokenEndpoint.make({ ...endpoint, url: "https://u:pw-secret@auth.example.com/t" }))
+      const error = yield* failWith(
+        { json: _tokenBody() },
+        TokenEndpoint.make({ ...endpoint, url: "https://u:pw-secret@auth.example.com/t" })
+      )
       expect(error).toMatchObject({ _tag: "TokenRequestError", reason: "InvalidUrl" })
       expect(error.message).not.toContain("pw-secret")
     }))

@@ -2,10 +2,10 @@
  * ID tokens for tests: signing keys generated with jose, tokens signed with `SignJWT`, unsecured
  * (`alg: none`) tokens crafted by hand, and a clock set to a fixed instant.
  */
+import { renderings } from "@auth-pipeline/testing/Observe"
 import { TestClock } from "effect"
 import { base64url, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose"
 import { expect } from "vitest"
-import { renderings } from "@auth-pipeline/testing/Observe"
 
 export const ISSUER = "https://auth.example.com"
 export const CLIENT_ID = "client-1"

@@ -18,7 +18,7 @@
 import { OidcServer } from "@auth-pipeline/sandbox"
 import { Effect } from "effect"
 import type { Scope } from "effect"
-import type { default as Provider, ClientMetadata, Configuration } from "oidc-provider"
+import type { ClientMetadata, Configuration, default as Provider } from "oidc-provider"
 
 /** How a test client authenticates at the token endpoint. */
 export type TestClientAuthMethod = "client_secret_basic" | "client_secret_post"

@@ -54,7 +54,13 @@ export const _unavailable = new TokenResponseError({
 })
 
 export const _oauth = (error: string, status = 400) =>
-  new OAuthError({ url: "https://auth.test/token", status, error, errorDescription: Option.none(), errorUri: Option.none() })
+  new OAuthError({
+    url: "https://auth.test/token",
+    status,
+    error,
+    errorDescription: Option.none(),
+    errorUri: Option.none()
+  })
 
 export const _value = (token: AccessToken.AccessToken) => Redacted.value(token.value)
 

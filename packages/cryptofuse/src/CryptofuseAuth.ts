@@ -13,11 +13,18 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
 import type { TokenCache, TokenError } from "@auth-pipeline/core"
-import { ClientAuthentication, ProviderAuth, ProviderConfig, TokenEndpoint } from "@auth-pipeline/core"
+import * as ClientAuthentication from "@auth-pipeline/core/ClientAuthentication"
+import * as ProviderAuth from "@auth-pipeline/core/ProviderAuth"
+import * as ProviderConfig from "@auth-pipeline/core/ProviderConfig"
+import * as TokenEndpoint from "@auth-pipeline/core/TokenEndpoint"
+import type { HttpClient } from "@effect/platform"
 import type { ConfigError, Redacted, Scope } from "effect"
-import { Config, Context, Effect, Layer, Option } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 
 /**
  * The Cryptofuse provider in an application's context: the current token, compare-and-invalidate,

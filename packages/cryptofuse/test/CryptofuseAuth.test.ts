@@ -1,9 +1,8 @@
-import { describe, expect, it } from "@effect/vitest"
 import { AccessToken } from "@auth-pipeline/core"
 import { Cryptofuse, type Emulator, Fault, InMemory } from "@auth-pipeline/sandbox"
+import { describe, expect, it } from "@effect/vitest"
 import { Config, ConfigProvider, Duration, Effect, Layer, Option, Redacted, TestClock } from "effect"
 import { CryptofuseAuth } from "../src/index.js"
-
 
 const baseUrl = "https://cryptofuse.sandbox.local"
 const clientSecret = Redacted.make("sandbox-secret")
@@ -74,9 +73,12 @@ describe("CryptofuseAuth", () => {
 
   it.effect("clientAuthentication: client_secret_post sends client_id and client_secret in the body instead", () =>
     Effect.gen(function*() {
-      const { counters, params, token, tokenRequest } = yield* exchange({ clientAuthentication: "client_secret_post" }, {
-        clientAuthMethods: ["client_secret_post"]
-      })
+      const { counters, params, token, tokenRequest } = yield* exchange(
+        { clientAuthentication: "client_secret_post" },
+        {
+          clientAuthMethods: ["client_secret_post"]
+        }
+      )
       expect(tokenRequest.url).toBe("https://cryptofuse.sandbox.local/o/token/")
       expect(tokenRequest.headers["authorization"]).toBeUndefined()
       expect(params).toEqual({
@@ -130,7 +132,8 @@ describe("CryptofuseAuth", () => {
           expect(next - previous).toBeLessThanOrEqual(hours(10) - 60_000)
         }
         expect(yield* cryptofuse.counters).toMatchObject({ tokenRequests: 3, resourceRequests: 58, unauthorized: 0 })
-      })))
+      })
+    ))
 
   it.effect("a revoked token (401): re-authenticates and retries once; a second 401 is Unauthorized", () =>
     withCryptofuse((auth, cryptofuse) =>
@@ -140,14 +143,18 @@ describe("CryptofuseAuth", () => {
         expect((yield* auth.client.get(Cryptofuse.resourcePath)).status).toBe(200)
         expect(yield* cryptofuse.counters).toMatchObject({ tokensIssued: 2, resourceRequests: 2, unauthorized: 1 })
 
-        yield* cryptofuse.failNext(Fault.status(401, { body: { detail: "Authentication credentials were not provided." } }), {
-          endpoint: "resource",
-          times: 2
-        })
+        yield* cryptofuse.failNext(
+          Fault.status(401, { body: { detail: "Authentication credentials were not provided." } }),
+          {
+            endpoint: "resource",
+            times: 2
+          }
+        )
         const error = yield* Effect.flip(auth.client.get(Cryptofuse.resourcePath))
         expect(error).toMatchObject({ _tag: "Unauthorized", status: 401, retried: true })
         expect(yield* cryptofuse.counters).toMatchObject({ tokensIssued: 3, resourceRequests: 4, unauthorized: 3 })
-      })))
+      })
+    ))
 
   it.effect("a wrong secret is an OAuthError invalid_client (HTTP 401), with Basic and in the body", () =>
     Effect.gen(function*() {
@@ -175,7 +182,9 @@ describe("CryptofuseAuth", () => {
     withCryptofuse((auth, cryptofuse) =>
       Effect.gen(function*() {
         const description = "Missing required parameter or unsupported parameter value: grant_type"
-        yield* cryptofuse.failNext(Fault.status(400, { body: { error: "invalid_request", error_description: description } }))
+        yield* cryptofuse.failNext(
+          Fault.status(400, { body: { error: "invalid_request", error_description: description } })
+        )
         const error = yield* Effect.flip(auth.token)
         expect(error).toMatchObject({
           _tag: "OAuthError",
@@ -184,13 +193,18 @@ describe("CryptofuseAuth", () => {
           errorDescription: Option.some(description)
         })
         expect((yield* cryptofuse.counters).tokenRequests).toBe(1)
-      })))
+      })
+    ))
 
   it.effect("admin scope refused to the client is an OAuthError invalid_scope", () =>
     withCryptofuse(
       (auth) =>
         Effect.gen(function*() {
-          expect(yield* Effect.flip(auth.token)).toMatchObject({ _tag: "OAuthError", status: 400, error: "invalid_scope" })
+          expect(yield* Effect.flip(auth.token)).toMatchObject({
+            _tag: "OAuthError",
+            status: 400,
+            error: "invalid_scope"
+          })
         }),
       { admin: true },
       { clients: [{ clientId: "sandbox-client", clientSecret: "sandbox-secret", scopes: ["read", "write"] }] }
@@ -237,7 +251,11 @@ describe("CryptofuseAuth.layerConfig", () => {
 
   it.effect("what the given config sets wins over the environment", () =>
     Effect.gen(function*() {
-      const [granted] = yield* run([...required, ["CRYPTOFUSE_SCOPE", "read write"]], scopes, Config.succeed({ admin: true }))
+      const [granted] = yield* run(
+        [...required, ["CRYPTOFUSE_SCOPE", "read write"]],
+        scopes,
+        Config.succeed({ admin: true })
+      )
       expect(granted).toEqual(["read", "write", "admin"])
     }))
 

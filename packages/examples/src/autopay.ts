@@ -8,10 +8,10 @@
  * AUTOPAY_BASE_URL), it runs against Autopay itself, configured by `AutopayAuth.layerConfig()`.
  * It prints what happened, never the token or the secret.
  */
-import { FetchHttpClient } from "@effect/platform"
 import { AutopayAuth } from "@auth-pipeline/autopay"
 import type { AccessToken } from "@auth-pipeline/core"
 import { Autopay, Emulator, Server } from "@auth-pipeline/sandbox"
+import { FetchHttpClient } from "@effect/platform"
 import { Cause, Console, Duration, Effect, Exit, Option, Redacted } from "effect"
 
 const describeToken = (token: AccessToken.AccessToken): string => {
@@ -41,8 +41,10 @@ const main = Effect.gen(function*() {
     const path = process.env["AUTOPAY_EXAMPLE_PATH"]
     yield* Console.log("Autopay (credentials from AUTOPAY_CLIENT_ID / AUTOPAY_CLIENT_SECRET)")
     return yield* (path === undefined
-      ? Effect.flatMap(AutopayAuth.AutopayAuth, (autopay) =>
-        Effect.flatMap(autopay.token, (token) => Console.log(`token obtained: ${describeToken(token)}`)))
+      ? Effect.flatMap(
+        AutopayAuth.AutopayAuth,
+        (autopay) => Effect.flatMap(autopay.token, (token) => Console.log(`token obtained: ${describeToken(token)}`))
+      )
       : program(path)).pipe(Effect.provide(AutopayAuth.layerConfig()))
   }
   const emulator = yield* Autopay.make()

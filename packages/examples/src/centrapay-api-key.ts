@@ -8,9 +8,9 @@
  * CENTRAPAY_BASE_URL), it calls Centrapay itself, configured by `CentrapayApiKey.layerConfig()`.
  * It prints what happened, never the key.
  */
-import { FetchHttpClient } from "@effect/platform"
 import { CentrapayApiKey } from "@auth-pipeline/centrapay"
 import { Centrapay, Server } from "@auth-pipeline/sandbox"
+import { FetchHttpClient } from "@effect/platform"
 import { Cause, Console, Effect, Exit, Option, Redacted } from "effect"
 
 const memberships = "/api/account-memberships"

@@ -13,12 +13,12 @@
  * temporary file for the sandbox), so a second run is signed in without a login. It prints what
  * happened, never a token.
  */
+import { CentrapayUser } from "@auth-pipeline/centrapay"
+import { type AccessToken, FileTokenStore, type LoopbackRedirect, type TokenStore } from "@auth-pipeline/core"
+import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
+import { CentrapayOidc } from "@auth-pipeline/sandbox"
 import { FetchHttpClient, FileSystem, type HttpClient } from "@effect/platform"
 import { NodeFileSystem } from "@effect/platform-node"
-import { CentrapayUser } from "@auth-pipeline/centrapay"
-import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
-import { type AccessToken, FileTokenStore, type LoopbackRedirect, type TokenStore } from "@auth-pipeline/core"
-import { CentrapayOidc } from "@auth-pipeline/sandbox"
 import { Cause, Console, Effect, Exit, Option, type Scope } from "effect"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -44,7 +44,9 @@ const program = (
     } else {
       const session = yield* user.loginLoopback({ open: Option.getOrUndefined(open), timeout: "5 minutes" })
       const { sub, email, phone_number } = session.claims
-      yield* Console.log(`signed in as ${sub} (${[email, phone_number].filter(Boolean).join(", ")}): ${describeToken(session.token)}`)
+      yield* Console.log(
+        `signed in as ${sub} (${[email, phone_number].filter(Boolean).join(", ")}): ${describeToken(session.token)}`
+      )
     }
 
     const response = yield* user.client.get(memberships)
@@ -58,7 +60,10 @@ const program = (
       yield* Console.log(`signed out: token file cleared${revoked ? ", refresh token revoked at the provider" : ""}`)
       yield* Option.match(endSession, {
         onNone: () => Console.log("(the provider publishes no logout endpoint)"),
-        onSome: ({ url }) => Console.log(`provider logout for the browser: ${url.origin}${url.pathname}?post_logout_redirect_uri=…&state=…`)
+        onSome: ({ url }) =>
+          Console.log(
+            `provider logout for the browser: ${url.origin}${url.pathname}?post_logout_redirect_uri=…&state=…`
+          )
       })
     }
   })
@@ -68,7 +73,8 @@ const fileStore = (file: string): Effect.Effect<TokenStore.TokenStore, never, Fi
 
 const real = Effect.gen(function*() {
   yield* Console.log("Centrapay (client id from CENTRAPAY_CLIENT_ID)")
-  const file = process.env["CENTRAPAY_TOKEN_FILE"] ?? path.join(os.homedir(), ".config", "auth-pipeline", "centrapay.json")
+  const file = process.env["CENTRAPAY_TOKEN_FILE"] ??
+    path.join(os.homedir(), ".config", "auth-pipeline", "centrapay.json")
   const options = yield* CentrapayUser.fromConfig()
   const user = yield* CentrapayUser.make({ ...options, store: yield* fileStore(file) })
   yield* program(user, Option.none(), false)
@@ -76,13 +82,17 @@ const real = Effect.gen(function*() {
 
 const sandbox = Effect.gen(function*() {
   const emulator = yield* CentrapayOidc.start()
-  yield* Console.log(`Centrapay sandbox OpenID Provider on ${emulator.issuer} (set CENTRAPAY_CLIENT_ID for the real one)`)
+  yield* Console.log(
+    `Centrapay sandbox OpenID Provider on ${emulator.issuer} (set CENTRAPAY_CLIENT_ID for the real one)`
+  )
   const fs = yield* FileSystem.FileSystem
   const file = path.join(yield* fs.makeTempDirectoryScoped(), "centrapay.json")
   // The sandbox plays the user: it submits the login and consent forms and follows the redirect.
   const open = (url: URL) =>
     Effect.gen(function*() {
-      yield* Console.log(`authorization URL: ${url.origin}${url.pathname}?response_type=code&scope=openid&code_challenge_method=S256&…`)
+      yield* Console.log(
+        `authorization URL: ${url.origin}${url.pathname}?response_type=code&scope=openid&code_challenge_method=S256&…`
+      )
       yield* Effect.orDie(emulator.signIn(url.href))
     })
   // One run of the app: a client over the token file, in its own scope (closed as the app exits).
@@ -111,9 +121,7 @@ const main = Effect.suspend((): Effect.Effect<
   void,
   unknown,
   FileSystem.FileSystem | HttpClient.HttpClient | LoopbackRedirect.Listener | Scope.Scope
-> =>
-  process.env["CENTRAPAY_CLIENT_ID"] !== undefined ? real : sandbox
-).pipe(
+> => process.env["CENTRAPAY_CLIENT_ID"] !== undefined ? real : sandbox).pipe(
   Effect.scoped,
   Effect.provide([FetchHttpClient.layer, NodeFileSystem.layer, NodeLoopbackRedirect.layer])
 )

@@ -9,10 +9,10 @@
  * configured by `CryptofuseAuth.layerConfig()`. It prints what happened, never the token or the
  * secret.
  */
-import { FetchHttpClient } from "@effect/platform"
 import type { AccessToken } from "@auth-pipeline/core"
 import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
 import { Cryptofuse, Emulator, Server } from "@auth-pipeline/sandbox"
+import { FetchHttpClient } from "@effect/platform"
 import { Cause, Console, Effect, Exit, Option, Redacted } from "effect"
 
 const describeToken = (token: AccessToken.AccessToken): string => {
@@ -38,7 +38,9 @@ const main = Effect.gen(function*() {
   }
   const emulator = yield* Cryptofuse.make()
   const baseUrl = yield* Server.serve(emulator)
-  yield* Console.log(`Cryptofuse sandbox on ${baseUrl} (set CRYPTOFUSE_CLIENT_ID, _SECRET and _BASE_URL for a real account)`)
+  yield* Console.log(
+    `Cryptofuse sandbox on ${baseUrl} (set CRYPTOFUSE_CLIENT_ID, _SECRET and _BASE_URL for a real account)`
+  )
   const options = {
     clientId: Emulator.defaultClientId,
     clientSecret: Redacted.make(Emulator.defaultClientSecret),

@@ -3,9 +3,9 @@
  * provider's pipeline over real HTTP, printing a short account of what happened. Needs no
  * credentials and no network beyond loopback; finishes in a few seconds.
  */
+import { AutopayAuth } from "@auth-pipeline/autopay"
 import { CentrapayApiKey, CentrapayUser } from "@auth-pipeline/centrapay"
 import type { ProviderAuth } from "@auth-pipeline/core"
-import { AutopayAuth } from "@auth-pipeline/autopay"
 import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
 import { PayseraAuth } from "@auth-pipeline/paysera"
 import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
@@ -39,7 +39,9 @@ const paysera = Effect.gen(function*() {
     for (let i = 0; i < 5; i++) yield* auth.client.get(Paysera.resourcePath)
     let c = yield* emulator.counters
     yield* Console.log(
-      `${c.resourceRequests} API calls made with ${c.tokensIssued} token request: ${c.resourceRequests - 1} served from the cache`
+      `${c.resourceRequests} API calls made with ${c.tokensIssued} token request: ${
+        c.resourceRequests - 1
+      } served from the cache`
     )
     const token = yield* auth.token
     yield* emulator.revoke(Redacted.value(token.value))
@@ -120,7 +122,9 @@ const autopay = Effect.gen(function*() {
     yield* Console.log(`token obtained: ${yield* expiry(auth)}`)
     const response = yield* auth.client.get(Autopay.resourcePath)
     const c = yield* emulator.counters
-    yield* Console.log(`GET ${Autopay.resourcePath} → HTTP ${response.status}; token requests so far: ${c.tokenRequests}`)
+    yield* Console.log(
+      `GET ${Autopay.resourcePath} → HTTP ${response.status}; token requests so far: ${c.tokenRequests}`
+    )
   }).pipe(Effect.provide(AutopayAuth.layer({ ...options, clientSecret })))
 })
 
@@ -142,12 +146,18 @@ const centrapay = Effect.gen(function*() {
 const centrapayUser = Effect.gen(function*() {
   yield* Console.log("\n== Centrapay user (OIDC code + PKCE, loopback login, raw Authorization, refresh token) ==")
   const emulator = yield* CentrapayOidc.start()
-  const user = yield* CentrapayUser.make({ clientId: emulator.clientId, issuer: emulator.issuer, baseUrl: emulator.apiBaseUrl })
+  const user = yield* CentrapayUser.make({
+    clientId: emulator.clientId,
+    issuer: emulator.issuer,
+    baseUrl: emulator.apiBaseUrl
+  })
   const session = yield* user.loginLoopback({
     // The sandbox plays the user: it fills in the login and consent forms and follows the redirect.
     open: (url) => Effect.orDie(emulator.signIn(url.href))
   })
-  yield* Console.log(`signed in through a loopback redirect as ${session.claims.sub} (${session.claims.email}); ID token verified`)
+  yield* Console.log(
+    `signed in through a loopback redirect as ${session.claims.sub} (${session.claims.email}); ID token verified`
+  )
   const ok = yield* user.client.get("/api/account-memberships")
   yield* Console.log(`GET /api/account-memberships with the user's access token (no "Bearer") → HTTP ${ok.status}`)
   yield* emulator.revokeAccessTokens

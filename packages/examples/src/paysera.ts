@@ -8,10 +8,10 @@
  * PAYSERA_BASE_URL), it runs against Paysera itself, configured by `PayseraAuth.layerConfig()`.
  * It prints what happened, never the token or the secret.
  */
-import { FetchHttpClient } from "@effect/platform"
 import type { AccessToken } from "@auth-pipeline/core"
 import { PayseraAuth } from "@auth-pipeline/paysera"
 import { Emulator, Paysera, Server } from "@auth-pipeline/sandbox"
+import { FetchHttpClient } from "@effect/platform"
 import { Cause, Console, Effect, Exit, Option, Redacted } from "effect"
 
 const methodsPath = "/checkout-project/integration/v1/methods"
@@ -37,7 +37,9 @@ const program = (sandbox: Option.Option<Emulator.Emulator>) =>
 
     const again = yield* paysera.client.get(methodsPath)
     const reused = Redacted.value((yield* paysera.token).value) === Redacted.value(token.value)
-    yield* Console.log(`second call → HTTP ${again.status}, ${reused ? "same cached token" : "new token"} (reused ~55 min)`)
+    yield* Console.log(
+      `second call → HTTP ${again.status}, ${reused ? "same cached token" : "new token"} (reused ~55 min)`
+    )
 
     if (Option.isSome(sandbox)) {
       // The server revokes the token: the next call gets a 401, re-authenticates and retries once.

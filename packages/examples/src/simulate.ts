@@ -9,7 +9,7 @@ import { render } from "./simulator/Report.js"
 import { parse, usage } from "./simulator/Scenario.js"
 import { run } from "./simulator/Simulation.js"
 
-export { render, parse, run, usage }
+export { parse, render, run, usage }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const scenario = parse(process.argv.slice(2))

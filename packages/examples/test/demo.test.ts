@@ -20,7 +20,9 @@ describe("npm run demo", () => {
     // Paysera: cache, 401 recovery, rate limit
     has(/^token obtained: Bearer <redacted>, scope "profile email", expires in 1h$/)
     has(/^5 API calls made with 1 token request: 4 served from the cache$/)
-    has(/^token revoked at the provider: the API answered 401 \(1 in all\), one new token was fetched .* → HTTP 200 \(tokens issued: 2\)$/)
+    has(
+      /^token revoked at the provider: the API answered 401 \(1 in all\), one new token was fetched .* → HTTP 200 \(tokens issued: 2\)$/
+    )
     has(/^rate limit met .*HTTP 429 1×, the client waited .* re-sent once → HTTP 200$/)
     // Cryptofuse: background refresh
     has(/^refreshed in the background before expiry .*: 2 tokens issued, no caller waited/)
@@ -32,7 +34,9 @@ describe("npm run demo", () => {
     // Centrapay user: OIDC login, raw access token, refresh on 401, logout
     has(/^signed in through a loopback redirect as user-1 \(jane\.doe@example\.com\); ID token verified$/)
     has(/^GET \/api\/account-memberships with the user's access token \(no "Bearer"\) → HTTP 200$/)
-    has(/^access token rejected → refreshed with the refresh token, re-sent once → HTTP 200 \(token requests: \{"authorization_code":1,"refresh_token":1\}\)$/)
+    has(
+      /^access token rejected → refreshed with the refresh token, re-sent once → HTTP 200 \(token requests: \{"authorization_code":1,"refresh_token":1\}\)$/
+    )
     has(/^logged out: token set forgotten, refresh token revoked, provider logout URL built$/)
     expect(stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\./) // no JWT
     // nothing secret

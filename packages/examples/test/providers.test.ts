@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { runTsx } from "@auth-pipeline/testing/Tsx"
+import { describe, expect, it } from "@effect/vitest"
 import { fileURLToPath } from "node:url"
 
 const dir = fileURLToPath(new URL("..", import.meta.url))
@@ -50,7 +50,9 @@ describe("Centrapay examples run against the sandbox over loopback HTTP, exit 0 
   it("centrapay-login.ts", async () => {
     const run = await example("centrapay-login")
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain("signed in as user-1 (jane.doe@example.com, +6421234567890): expires in 3600 s, with a refresh token")
+    expect(run.stdout).toContain(
+      "signed in as user-1 (jane.doe@example.com, +6421234567890): expires in 3600 s, with a refresh token"
+    )
     expect(run.stdout).toContain("GET /api/account-memberships with the user's access token → HTTP 200")
     expect(run.stdout).toContain("already signed in as user-1 (token set read from the file)")
     expect(run.stdout).toContain("signed out: token file cleared, refresh token revoked at the provider")

@@ -16,11 +16,19 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
 import type { TokenCache, TokenError } from "@auth-pipeline/core"
-import { ClientAuthentication, ProviderAuth, ProviderConfig, type RateLimit, TokenEndpoint } from "@auth-pipeline/core"
+import type { RateLimit } from "@auth-pipeline/core"
+import * as ClientAuthentication from "@auth-pipeline/core/ClientAuthentication"
+import * as ProviderAuth from "@auth-pipeline/core/ProviderAuth"
+import * as ProviderConfig from "@auth-pipeline/core/ProviderConfig"
+import * as TokenEndpoint from "@auth-pipeline/core/TokenEndpoint"
+import type { HttpClient } from "@effect/platform"
 import type { ConfigError, Redacted, Scope } from "effect"
-import { Config, Context, Duration, Effect, Layer } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 /**
  * The Paysera provider in an application's context: the current token, compare-and-invalidate,
@@ -170,7 +178,8 @@ export const make = (
  */
 export const layer = (
   options: Options
-): Layer.Layer<PayseraAuth, TokenError.TokenRequestError, HttpClient.HttpClient> => Layer.scoped(PayseraAuth, make(options))
+): Layer.Layer<PayseraAuth, TokenError.TokenRequestError, HttpClient.HttpClient> =>
+  Layer.scoped(PayseraAuth, make(options))
 
 /**
  * The documented environment variables, read with `Config` for every field `config` leaves

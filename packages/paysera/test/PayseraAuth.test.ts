@@ -1,10 +1,9 @@
-import { describe, expect, it } from "@effect/vitest"
-import { FetchHttpClient } from "@effect/platform"
 import { AccessToken } from "@auth-pipeline/core"
 import { type Emulator, Fault, InMemory, Paysera, Server } from "@auth-pipeline/sandbox"
+import { FetchHttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Config, ConfigProvider, Duration, Effect, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { PayseraAuth } from "../src/index.js"
-
 
 const clientId = "sandbox-client"
 const clientSecret = Redacted.make("sandbox-secret")
@@ -86,8 +85,14 @@ describe("PayseraAuth", () => {
         expect(issued[1]).toBeLessThanOrEqual(minutes(55))
         expect(issued[2]! - issued[1]!).toBeGreaterThanOrEqual(minutes(55) - 10_000)
         expect(issued[2]! - issued[1]!).toBeLessThanOrEqual(minutes(55))
-        expect(yield* paysera.counters).toMatchObject({ tokenRequests: 3, tokensIssued: 3, resourceRequests: 120, unauthorized: 0 })
-      })))
+        expect(yield* paysera.counters).toMatchObject({
+          tokenRequests: 3,
+          tokensIssued: 3,
+          resourceRequests: 120,
+          unauthorized: 0
+        })
+      })
+    ))
 
   it.effect("without background refresh, serves the token until exactly 300 s before expiry", () =>
     withPaysera(
@@ -113,15 +118,19 @@ describe("PayseraAuth", () => {
         expect(response.status).toBe(200)
         expect(yield* response.json).toMatchObject({ credential_number: 2 })
         expect(yield* paysera.counters).toMatchObject({ tokensIssued: 2, resourceRequests: 2, unauthorized: 1 })
-      })))
+      })
+    ))
 
   it.effect("a second 401 surfaces as Unauthorized: no loop", () =>
     withPaysera((auth, paysera) =>
       Effect.gen(function*() {
-        yield* paysera.failNext(Fault.status(401, { body: { error: "invalid_token", error_description: "Token is expired" } }), {
-          endpoint: "resource",
-          times: 2
-        })
+        yield* paysera.failNext(
+          Fault.status(401, { body: { error: "invalid_token", error_description: "Token is expired" } }),
+          {
+            endpoint: "resource",
+            times: 2
+          }
+        )
         const error = yield* Effect.flip(auth.client.get(Paysera.resourcePath))
         expect(error).toMatchObject({
           _tag: "Unauthorized",
@@ -130,18 +139,23 @@ describe("PayseraAuth", () => {
           url: `${PayseraAuth.apiBaseUrl}${Paysera.resourcePath}`
         })
         expect(yield* paysera.counters).toMatchObject({ tokensIssued: 2, resourceRequests: 2, unauthorized: 2 })
-      })))
+      })
+    ))
 
   it.effect("an invalid_token error body (not a 401) is also a rejection: re-authenticate and retry once", () =>
     withPaysera((auth, paysera) =>
       Effect.gen(function*() {
-        yield* paysera.failNext(Fault.status(400, { body: { error: "invalid_token", error_description: "Token is expired" } }), {
-          endpoint: "resource"
-        })
+        yield* paysera.failNext(
+          Fault.status(400, { body: { error: "invalid_token", error_description: "Token is expired" } }),
+          {
+            endpoint: "resource"
+          }
+        )
         const response = yield* auth.client.get(Paysera.resourcePath)
         expect(response.status).toBe(200)
         expect(yield* paysera.counters).toMatchObject({ tokensIssued: 2, resourceRequests: 2 })
-      })))
+      })
+    ))
 
   it.effect("a wrong secret is an OAuthError invalid_client (HTTP 401), not retried, without the secret", () =>
     withPaysera(
@@ -181,7 +195,8 @@ describe("PayseraAuth", () => {
         expect(response.status).toBe(200)
         expect(response.headers["x-ratelimit-remaining"]).toBe("49")
         expect(yield* paysera.counters).toMatchObject({ tokensIssued: 1, resourceRequests: 52, rateLimited: 1 })
-      })))
+      })
+    ))
 
   it.effect("with rateLimit: { retryOnce: false }, a 429 is a typed RateLimited with limit, remaining and reset", () =>
     withPaysera(
@@ -220,11 +235,12 @@ describe("PayseraAuth", () => {
   it.effect("refuses a plain-http token URL off loopback with a typed InvalidUrl", () =>
     Effect.gen(function*() {
       const paysera = yield* Paysera.make()
-      const error = yield* Layer.build(PayseraAuth.layer({ ...options, tokenUrl: "http://api.paysera.com/token" })).pipe(
-        Effect.provide(InMemory.layer(paysera)),
-        Effect.scoped,
-        Effect.flip
-      )
+      const error = yield* Layer.build(PayseraAuth.layer({ ...options, tokenUrl: "http://api.paysera.com/token" }))
+        .pipe(
+          Effect.provide(InMemory.layer(paysera)),
+          Effect.scoped,
+          Effect.flip
+        )
       expect(error).toMatchObject({ _tag: "TokenRequestError", reason: "InvalidUrl" })
     }))
 })
@@ -254,17 +270,27 @@ describe("PayseraAuth.layerConfig", () => {
           ["PAYSERA_TOKEN_URL", `${sandboxHost}${Paysera.tokenPath}`],
           ["PAYSERA_BASE_URL", sandboxHost]
         ],
-        Effect.flatMap(PayseraAuth.PayseraAuth, (auth) => Effect.map(auth.client.get(Paysera.resourcePath), (r) => r.status))
+        Effect.flatMap(
+          PayseraAuth.PayseraAuth,
+          (auth) => Effect.map(auth.client.get(Paysera.resourcePath), (r) => r.status)
+        )
       )
       expect(status).toBe(200)
-      expect(counters).toMatchObject({ tokensIssued: 1, resourceRequests: 1, tokenRequestsByClientId: { "sandbox-client": 1 } })
+      expect(counters).toMatchObject({
+        tokensIssued: 1,
+        resourceRequests: 1,
+        tokenRequestsByClientId: { "sandbox-client": 1 }
+      })
     }))
 
   it.effect("defaults to the production URLs, and takes what the given config sets over the environment", () =>
     Effect.gen(function*() {
       const [status] = yield* run(
         [["PAYSERA_CLIENT_ID", "someone-else"], ["PAYSERA_CLIENT_SECRET", "sandbox-secret"], ["PAYSERA_BASE_URL", ""]],
-        Effect.flatMap(PayseraAuth.PayseraAuth, (auth) => Effect.map(auth.client.get(Paysera.resourcePath), (r) => r.status)),
+        Effect.flatMap(
+          PayseraAuth.PayseraAuth,
+          (auth) => Effect.map(auth.client.get(Paysera.resourcePath), (r) => r.status)
+        ),
         Config.succeed({ clientId: "sandbox-client" })
       )
       expect(status).toBe(200)
@@ -295,7 +321,11 @@ describe("PayseraAuth over real HTTP", () => {
         const auth = yield* PayseraAuth.PayseraAuth
         const response = yield* auth.client.get(Paysera.resourcePath)
         expect(response.status).toBe(200)
-        expect(yield* response.json).toMatchObject({ provider: "paysera", scope: "profile email", credential_number: 1 })
+        expect(yield* response.json).toMatchObject({
+          provider: "paysera",
+          scope: "profile email",
+          credential_number: 1
+        })
         expect((yield* auth.token).scopes).toEqual(["profile", "email"])
       }).pipe(
         Effect.provide(

@@ -6,12 +6,15 @@
  * @since 0.1.0
  */
 import * as LoopbackRedirect from "@auth-pipeline/core/LoopbackRedirect"
+import type { Scope } from "effect"
+import * as Console from "effect/Console"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { spawn } from "node:child_process"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import type { Scope } from "effect"
-import { Console, Deferred, Duration, Effect, Layer } from "effect"
-
 
 /**
  * Starts the listener on `127.0.0.1` (the literal address, not `localhost`, as RFC 8252 §8.3
@@ -46,9 +49,7 @@ export const listen = (
     const received = yield* Deferred.make<URL>()
 
     const server = yield* Effect.acquireRelease(
-      Effect.sync(() =>
-        http.createServer()
-      ),
+      Effect.sync(() => http.createServer()),
       (server) =>
         Effect.async<void>((resume) => {
           server.close(() => resume(Effect.void))
@@ -119,7 +120,10 @@ export const listen = (
         Effect.timeoutFail({
           duration: timeout,
           onTimeout: () =>
-            new LoopbackRedirect.LoopbackRedirectError({ reason: "Timeout", detail: `no callback within ${Duration.format(timeout)}` })
+            new LoopbackRedirect.LoopbackRedirectError({
+              reason: "Timeout",
+              detail: `no callback within ${Duration.format(timeout)}`
+            })
         }),
         Effect.tap(() => stopListening)
       )

@@ -1,8 +1,8 @@
+import * as LoopbackRedirect from "@auth-pipeline/core/LoopbackRedirect"
 import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Option, TestClock } from "effect"
 import * as http from "node:http"
 import * as net from "node:net"
-import { Effect, Fiber, Option, TestClock } from "effect"
-import * as LoopbackRedirect from "@auth-pipeline/core/LoopbackRedirect"
 import * as NodeLoopbackRedirect from "../src/NodeLoopbackRedirect.js"
 
 // Real sockets on 127.0.0.1; only the callback's timeout is driven by the TestClock.
@@ -118,7 +118,12 @@ describe("LoopbackRedirect.listen", () => {
       const status = yield* Effect.promise(() =>
         new Promise<number>((resolve, reject) => {
           const req = http.request(
-            { host: "127.0.0.1", port: portOf(redirect), path: "/oidc-callback?code=c&state=s", headers: { host: "evil.example.com" } },
+            {
+              host: "127.0.0.1",
+              port: portOf(redirect),
+              path: "/oidc-callback?code=c&state=s",
+              headers: { host: "evil.example.com" }
+            },
             (res) => {
               res.resume()
               resolve(res.statusCode ?? 0)
@@ -191,7 +196,9 @@ describe("LoopbackRedirect.listen", () => {
       const socket = yield* rawConnection(portOf(redirect))
       const absolute = yield* exchange(
         socket,
-        `GET ${redirect.redirectUri}?code=abs&state=s HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\nConnection: close\r\n\r\n`
+        `GET ${redirect.redirectUri}?code=abs&state=s HTTP/1.1\r\nHost: 127.0.0.1:${
+          portOf(redirect)
+        }\r\nConnection: close\r\n\r\n`
       )
       expect(absolute).toMatch(/^HTTP\/1\.1 200/)
       expect((yield* Fiber.join(waiting)).href).toBe(`${redirect.redirectUri}?code=abs&state=s`)
@@ -221,14 +228,20 @@ describe("LoopbackRedirect.listen", () => {
       const redirect = yield* NodeLoopbackRedirect.listen()
       const socket = yield* rawConnection(portOf(redirect))
       // A request whose body has not arrived keeps this connection busy while the listener closes.
-      const first = yield* exchange(socket, `POST /other HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\nContent-Length: 4\r\n\r\n`)
+      const first = yield* exchange(
+        socket,
+        `POST /other HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\nContent-Length: 4\r\n\r\n`
+      )
       expect(first).toMatch(/^HTTP\/1\.1 404/)
 
       yield* get(redirect.redirectUri + "?code=c&state=s")
       yield* redirect.callback
       expect(yield* connect(portOf(redirect))).toBe("ECONNREFUSED")
 
-      const late = yield* exchange(socket, "body" + `GET /oidc-callback?code=late&state=s HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\n\r\n`)
+      const late = yield* exchange(
+        socket,
+        "body" + `GET /oidc-callback?code=late&state=s HTTP/1.1\r\nHost: 127.0.0.1:${portOf(redirect)}\r\n\r\n`
+      )
       expect(late).toMatch(/^HTTP\/1\.1 404/)
       expect((yield* redirect.callback).searchParams.get("code")).toBe("c")
     }))

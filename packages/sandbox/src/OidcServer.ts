@@ -21,6 +21,7 @@ import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type * as http from "node:http"
+import type * as OidcProvider from "oidc-provider"
 import type { Configuration, default as Provider, JWK } from "oidc-provider"
 import * as internal from "./internal/oidcServer.js"
 
@@ -61,7 +62,7 @@ export class OidcServerError extends Data.TaggedError("OidcServerError")<{
  * @since 0.1.0
  * @category models
  */
-export type OidcProviderModule = typeof import("oidc-provider")
+export type OidcProviderModule = typeof OidcProvider
 
 /**
  * Options of {@link start}.

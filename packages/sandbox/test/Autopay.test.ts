@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import * as Autopay from "../src/Autopay.js"
@@ -22,7 +22,9 @@ describe("Autopay", () => {
     using(Autopay.make({ clients: [docClient] }), () =>
       Effect.gen(function*() {
         const reply = yield* send(
-          HttpClientRequest.post(tokenUrl).pipe(HttpClientRequest.bodyText(JSON.stringify(documented), "application/json"))
+          HttpClientRequest.post(tokenUrl).pipe(
+            HttpClientRequest.bodyText(JSON.stringify(documented), "application/json")
+          )
         )
         expect(reply.status).toBe(200)
         expect(Object.keys(reply.body)).toEqual(["access_token", "scope", "expires_in", "token_type"])
@@ -64,7 +66,10 @@ describe("Autopay", () => {
       Effect.gen(function*() {
         const form = yield* send(postForm(tokenUrl, documented))
         expect(form.status).toBe(400)
-        expect(form.body).toEqual({ error: "invalid_request", error_description: "Content-Type must be application/json" })
+        expect(form.body).toEqual({
+          error: "invalid_request",
+          error_description: "Content-Type must be application/json"
+        })
         const malformed = yield* send(
           HttpClientRequest.post(tokenUrl).pipe(HttpClientRequest.bodyText("{\"client_id\":", "application/json"))
         )
@@ -76,7 +81,10 @@ describe("Autopay", () => {
         const { grant_type: _, ...withoutGrant } = documented
         const missing = yield* send(postJson(withoutGrant))
         expect(missing.status).toBe(400)
-        expect(missing.body).toEqual({ error: "invalid_request", error_description: "Missing required parameter: grant_type" })
+        expect(missing.body).toEqual({
+          error: "invalid_request",
+          error_description: "Missing required parameter: grant_type"
+        })
         const viaBasic = yield* send(
           postJson({ audience: documented.audience, grant_type: "client_credentials" }).pipe(
             HttpClientRequest.setHeader("authorization", basic(documented.client_id, documented.client_secret))
@@ -88,8 +96,9 @@ describe("Autopay", () => {
   it.effect("expires tokens after 86400 s of TestClock time", () =>
     using(Autopay.make(), () =>
       Effect.gen(function*() {
-        const token = (yield* send(postJson({ ...documented, client_id: "sandbox-client", client_secret: "sandbox-secret" })))
-          .body.access_token
+        const token =
+          (yield* send(postJson({ ...documented, client_id: "sandbox-client", client_secret: "sandbox-secret" })))
+            .body.access_token
         yield* TestClock.adjust("23 hours")
         expect((yield* send(getWithBearer(resourceUrl, token))).status).toBe(200)
         yield* TestClock.adjust("1 hour")

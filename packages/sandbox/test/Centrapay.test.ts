@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
@@ -21,7 +21,13 @@ describe("Centrapay", () => {
   it.effect("answers 401 to a missing or unknown key, and to a bearer token", () =>
     using(Centrapay.make(), () =>
       Effect.gen(function*() {
-        for (const request of [HttpClientRequest.get(url), withKey("unknown"), getWithBearer(url, Centrapay.testMerchantApiKey)]) {
+        for (
+          const request of [
+            HttpClientRequest.get(url),
+            withKey("unknown"),
+            getWithBearer(url, Centrapay.testMerchantApiKey)
+          ]
+        ) {
           const reply = yield* send(request)
           expect(reply.status).toBe(401)
           expect(reply.body).toEqual({ message: "Unauthorized" })
@@ -45,11 +51,14 @@ describe("Centrapay", () => {
       })))
 
   it.effect("takes its own keys, plain or Redacted", () =>
-    using(Centrapay.make({ apiKeys: [{ key: Redacted.make("k-1"), name: "pos-1" }, { key: "k-2" }] }), (centrapay) =>
-      Effect.gen(function*() {
-        expect((yield* send(withKey("k-1"))).body.client_id).toBe("pos-1")
-        expect((yield* send(withKey("k-2"))).body.client_id).toBe("api-key-2")
-        expect((yield* send(withKey(Centrapay.testMerchantApiKey))).status).toBe(401)
-        expect((yield* centrapay.credentials).map((c) => c.kind)).toEqual(["api_key", "api_key"])
-      })))
+    using(
+      Centrapay.make({ apiKeys: [{ key: Redacted.make("k-1"), name: "pos-1" }, { key: "k-2" }] }),
+      (centrapay) =>
+        Effect.gen(function*() {
+          expect((yield* send(withKey("k-1"))).body.client_id).toBe("pos-1")
+          expect((yield* send(withKey("k-2"))).body.client_id).toBe("api-key-2")
+          expect((yield* send(withKey(Centrapay.testMerchantApiKey))).status).toBe(401)
+          expect((yield* centrapay.credentials).map((c) => c.kind)).toEqual(["api_key", "api_key"])
+        })
+    ))
 })

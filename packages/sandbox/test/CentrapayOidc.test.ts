@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as jose from "jose"
@@ -90,8 +90,14 @@ describe("CentrapayOidc", () => {
         grant_types_supported: expect.arrayContaining(["authorization_code", "refresh_token"]),
         scopes_supported: expect.arrayContaining(["openid"]),
         claims_supported: expect.arrayContaining([
-          "sub", "email", "email_verified", "phone_number", "phone_number_verified",
-          "given_name", "family_name", "preferred_username"
+          "sub",
+          "email",
+          "email_verified",
+          "phone_number",
+          "phone_number_verified",
+          "given_name",
+          "family_name",
+          "preferred_username"
         ])
       })
       expect(reply.body).not.toHaveProperty("userinfo_endpoint")
@@ -164,7 +170,9 @@ describe("CentrapayOidc", () => {
   it.scoped("requires PKCE at /auth: no code_challenge, or method plain, is an error redirect", () =>
     Effect.gen(function*() {
       const oidc = yield* CentrapayOidc.start()
-      const missing = yield* oidc.login(authorizationUrl(oidc, { code_challenge: undefined, code_challenge_method: undefined }).url)
+      const missing = yield* oidc.login(
+        authorizationUrl(oidc, { code_challenge: undefined, code_challenge_method: undefined }).url
+      )
       expect(missing.searchParams.get("error")).toBe("invalid_request")
       expect(missing.searchParams.get("error_description")).toMatch(/PKCE/)
       expect(missing.searchParams.has("code")).toBe(false)
@@ -179,7 +187,11 @@ describe("CentrapayOidc", () => {
       const wrong = yield* exchangeCode(oidc, first.code, pkce().verifier)
       expect(wrong.status).toBe(400)
       expect(wrong.body.error).toBe("invalid_grant")
-      const missing = yield* tokenRequest(oidc, { grant_type: "authorization_code", code: first.code, redirect_uri: callback })
+      const missing = yield* tokenRequest(oidc, {
+        grant_type: "authorization_code",
+        code: first.code,
+        redirect_uri: callback
+      })
       expect(missing.body.error).toBe("invalid_grant")
 
       const second = yield* loginForCode(oidc)
@@ -204,7 +216,10 @@ describe("CentrapayOidc", () => {
       expect(replay.status).toBe(400)
       expect(replay.body.error).toBe("invalid_grant")
       // Reuse detection revokes the grant: the rotated token and the grant's access tokens die too.
-      const next = yield* tokenRequest(oidc, { grant_type: "refresh_token", refresh_token: refreshed.body.refresh_token })
+      const next = yield* tokenRequest(oidc, {
+        grant_type: "refresh_token",
+        refresh_token: refreshed.body.refresh_token
+      })
       expect(next.body.error).toBe("invalid_grant")
       const api = yield* memberships(oidc, { authorization: refreshed.body.access_token })
       expect(api.status).toBe(401)
@@ -224,7 +239,11 @@ describe("CentrapayOidc", () => {
 
   it.scoped("takes TTLs as seconds or durations", () =>
     Effect.gen(function*() {
-      const oidc = yield* CentrapayOidc.start({ accessTokenTtl: 5, idTokenTtl: "7 seconds", refreshTokenTtl: "1 minute" })
+      const oidc = yield* CentrapayOidc.start({
+        accessTokenTtl: 5,
+        idTokenTtl: "7 seconds",
+        refreshTokenTtl: "1 minute"
+      })
       const body = yield* tokens(oidc)
       expect(body.expires_in).toBe(5)
       const id = jose.decodeJwt(body.id_token)
@@ -252,7 +271,9 @@ describe("CentrapayOidc", () => {
         expect(redirect.searchParams.has("code")).toBe(true)
       }
       // Another path is not registered: the server shows an error page instead of redirecting.
-      const wrongPath = yield* Effect.flip(oidc.login(authorizationUrl(oidc, { redirect_uri: "http://127.0.0.1:51234/other" }).url))
+      const wrongPath = yield* Effect.flip(
+        oidc.login(authorizationUrl(oidc, { redirect_uri: "http://127.0.0.1:51234/other" }).url)
+      )
       expect(wrongPath).toMatchObject({ _tag: "LoginError", reason: "ErrorPage", status: 400 })
       expect(wrongPath.message).toMatch(/redirect_uri/)
     }).pipe(http))
@@ -275,7 +296,9 @@ describe("CentrapayOidc", () => {
       )
       expect(hits).toEqual([`${redirect.pathname}${redirect.search}`])
       expect(redirect.searchParams.has("code")).toBe(true)
-      const app2 = yield* oidc.signIn(authorizationUrl(oidc, { redirect_uri: "com.example.yourapp://oidc-callback" }).url)
+      const app2 = yield* oidc.signIn(
+        authorizationUrl(oidc, { redirect_uri: "com.example.yourapp://oidc-callback" }).url
+      )
       expect(app2.protocol).toBe("com.example.yourapp:")
       expect(hits).toHaveLength(1)
     }).pipe(http))
@@ -284,10 +307,14 @@ describe("CentrapayOidc", () => {
     Effect.gen(function*() {
       const oidc = yield* CentrapayOidc.start()
       const web = { client_id: CentrapayOidc.webClientId }
-      const ok = yield* oidc.login(authorizationUrl(oidc, { ...web, redirect_uri: "https://yourapp.example.com/oidc-callback" }).url)
+      const ok = yield* oidc.login(
+        authorizationUrl(oidc, { ...web, redirect_uri: "https://yourapp.example.com/oidc-callback" }).url
+      )
       expect(ok.searchParams.has("code")).toBe(true)
       const other = yield* Effect.flip(
-        oidc.login(authorizationUrl(oidc, { ...web, redirect_uri: "https://yourapp.example.com:8443/oidc-callback" }).url)
+        oidc.login(
+          authorizationUrl(oidc, { ...web, redirect_uri: "https://yourapp.example.com:8443/oidc-callback" }).url
+        )
       )
       expect(other.reason).toBe("ErrorPage")
     }).pipe(http))
@@ -364,16 +391,18 @@ describe("CentrapayOidc", () => {
       yield* memberships(oidc, { authorization: issued.access_token })
       yield* memberships(oidc, { "x-api-key": Centrapay.testMerchantApiKey })
       yield* memberships(oidc, { authorization: `Bearer ${issued.access_token}` })
-      expect(yield* oidc.counters).toEqual({
-        authorizationRequests: 1,
-        tokenRequests: 4,
-        tokenRequestsByGrantType: { authorization_code: 1, refresh_token: 2, client_credentials: 1 },
-        tokensIssued: 2,
-        tokenErrors: { invalid_grant: 1, unsupported_grant_type: 1 },
-        resourceRequests: 3,
-        resourceRequestsByOutcome: { access_token: 1, api_key: 1, unauthorized: 1 },
-        unauthorizedByReason: { malformed: 1 }
-      } satisfies CentrapayOidc.Counters)
+      expect(yield* oidc.counters).toEqual(
+        {
+          authorizationRequests: 1,
+          tokenRequests: 4,
+          tokenRequestsByGrantType: { authorization_code: 1, refresh_token: 2, client_credentials: 1 },
+          tokensIssued: 2,
+          tokenErrors: { invalid_grant: 1, unsupported_grant_type: 1 },
+          resourceRequests: 3,
+          resourceRequestsByOutcome: { access_token: 1, api_key: 1, unauthorized: 1 },
+          unauthorizedByReason: { malformed: 1 }
+        } satisfies CentrapayOidc.Counters
+      )
       yield* oidc.resetCounters
       expect((yield* oidc.counters).tokenRequests).toBe(0)
     }).pipe(http))
@@ -382,11 +411,13 @@ describe("CentrapayOidc", () => {
     Effect.gen(function*() {
       const oidc = yield* CentrapayOidc.start()
       const endSession = (uri: string) =>
-        send(HttpClientRequest.get(`${oidc.issuer}/session/end`).pipe(HttpClientRequest.setUrlParams({
-          client_id: oidc.clientId,
-          post_logout_redirect_uri: uri,
-          state: "bye"
-        })))
+        send(
+          HttpClientRequest.get(`${oidc.issuer}/session/end`).pipe(HttpClientRequest.setUrlParams({
+            client_id: oidc.clientId,
+            post_logout_redirect_uri: uri,
+            state: "bye"
+          }))
+        )
       expect((yield* endSession("http://127.0.0.1:50000/oidc-logout")).status).toBe(200)
       expect((yield* endSession("com.example.yourapp://oidc-logout")).status).toBe(200)
       expect((yield* endSession("https://evil.example.com/oidc-logout")).status).toBe(400)
@@ -396,11 +427,15 @@ describe("CentrapayOidc", () => {
     Effect.gen(function*() {
       const oidc = yield* CentrapayOidc.start()
       const preflight = (origin: string) =>
-        send(HttpClientRequest.make("OPTIONS")(`${oidc.apiBaseUrl}${Centrapay.resourcePath}`).pipe(HttpClientRequest.setHeaders({
-          origin,
-          "access-control-request-method": "GET",
-          "access-control-request-headers": "authorization"
-        })))
+        send(
+          HttpClientRequest.make("OPTIONS")(`${oidc.apiBaseUrl}${Centrapay.resourcePath}`).pipe(
+            HttpClientRequest.setHeaders({
+              origin,
+              "access-control-request-method": "GET",
+              "access-control-request-headers": "authorization"
+            })
+          )
+        )
       const allowed = yield* preflight("http://127.0.0.1:5173")
       expect(allowed.status).toBe(204)
       expect(allowed.headers["access-control-allow-origin"]).toBe("http://127.0.0.1:5173")

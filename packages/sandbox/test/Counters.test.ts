@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Counters from "../src/internal/counters.js"
 import * as Fault from "../src/Fault.js"
+import * as Counters from "../src/internal/counters.js"
 import * as Paysera from "../src/Paysera.js"
 import { basic, getWithBearer, postForm, send, using } from "./_helpers.js"
 
@@ -61,7 +61,11 @@ describe("counters", () => {
   it.effect("reset forgets counters, tokens, faults and rate limit windows", () =>
     using(Paysera.make({ rateLimit: { limit: 1, window: "1 hour" } }), (paysera) =>
       Effect.gen(function*() {
-        const params = { grant_type: "client_credentials", client_id: "sandbox-client", client_secret: "sandbox-secret" }
+        const params = {
+          grant_type: "client_credentials",
+          client_id: "sandbox-client",
+          client_secret: "sandbox-secret"
+        }
         const token = (yield* post(params)).body.access_token
         yield* send(getWithBearer(resourceUrl, token))
         yield* paysera.failNext(Fault.status(500))

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Autopay from "../src/Autopay.js"
@@ -23,17 +23,21 @@ describe("InMemory", () => {
           client_id: "sandbox-client",
           client_secret: "sandbox-secret"
         })),
-        send(HttpClientRequest.post(`https://api-auth.autopay.io${Autopay.tokenPath}`).pipe(
-          HttpClientRequest.bodyUnsafeJson({
-            client_id: "sandbox-client",
-            client_secret: "sandbox-secret",
-            audience: Autopay.audience,
-            grant_type: "client_credentials"
-          })
-        )),
-        send(HttpClientRequest.get(`http://centrapay.sandbox.local${Centrapay.resourcePath}`).pipe(
-          HttpClientRequest.setHeader("x-api-key", Centrapay.testMerchantApiKey)
-        )),
+        send(
+          HttpClientRequest.post(`https://api-auth.autopay.io${Autopay.tokenPath}`).pipe(
+            HttpClientRequest.bodyUnsafeJson({
+              client_id: "sandbox-client",
+              client_secret: "sandbox-secret",
+              audience: Autopay.audience,
+              grant_type: "client_credentials"
+            })
+          )
+        ),
+        send(
+          HttpClientRequest.get(`http://centrapay.sandbox.local${Centrapay.resourcePath}`).pipe(
+            HttpClientRequest.setHeader("x-api-key", Centrapay.testMerchantApiKey)
+          )
+        ),
         send(postForm(`https://api.cryptofuse.example${Cryptofuse.tokenPath}?ignored=1`, {
           grant_type: "client_credentials",
           client_id: "sandbox-client",
@@ -69,7 +73,9 @@ describe("InMemory", () => {
       const client = InMemory.make([paysera])
       const notFound = yield* client.execute(HttpClientRequest.get("https://api.paysera.com/nope"))
       expect(notFound.status).toBe(404)
-      const wrongMethod = yield* client.execute(HttpClientRequest.post(`https://api.paysera.com${Paysera.resourcePath}`))
+      const wrongMethod = yield* client.execute(
+        HttpClientRequest.post(`https://api.paysera.com${Paysera.resourcePath}`)
+      )
       expect([wrongMethod.status, wrongMethod.headers["allow"]]).toEqual([405, "GET"])
     }))
 
@@ -95,7 +101,11 @@ describe("InMemory.recording", () => {
       const { client, sent } = yield* InMemory.recording(paysera)
       const response = yield* client.execute(
         HttpClientRequest.post(`https://api.paysera.com${Paysera.tokenPath}`).pipe(
-          HttpClientRequest.bodyUrlParams({ grant_type: "client_credentials", client_id: "sandbox-client", client_secret: "sandbox-secret" })
+          HttpClientRequest.bodyUrlParams({
+            grant_type: "client_credentials",
+            client_id: "sandbox-client",
+            client_secret: "sandbox-secret"
+          })
         )
       )
       expect(response.status).toBe(200)

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as OidcServer from "../src/OidcServer.js"
 import { send } from "./_helpers.js"
@@ -16,7 +16,12 @@ describe("OidcServer", () => {
       expect(discovery.body).toMatchObject({ issuer: server.issuer, jwks_uri: `${server.issuer}/jwks` })
       const jwks = yield* send(HttpClientRequest.get(`${server.issuer}/jwks`))
       expect(jwks.body.keys).toHaveLength(1)
-      expect(jwks.body.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig", kid: server.publicJwks.keys[0]?.kid })
+      expect(jwks.body.keys[0]).toMatchObject({
+        kty: "RSA",
+        alg: "RS256",
+        use: "sig",
+        kid: server.publicJwks.keys[0]?.kid
+      })
       expect(jwks.body.keys[0]).not.toHaveProperty("d")
       expect(server.publicJwks.keys[0]).not.toHaveProperty("d")
     }).pipe(http))
@@ -48,7 +53,15 @@ describe("OidcServer", () => {
   it.scoped("fails at start with the real reason when oidc-provider rejects a static client", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(OidcServer.start({
-        configuration: { clients: [{ client_id: "bad", client_secret: "sécrét", redirect_uris: [], response_types: [], grant_types: ["client_credentials"] }] }
+        configuration: {
+          clients: [{
+            client_id: "bad",
+            client_secret: "sécrét",
+            redirect_uris: [],
+            response_types: [],
+            grant_types: ["client_credentials"]
+          }]
+        }
       }))
       expect(error).toMatchObject({ _tag: "OidcServerError", reason: "InvalidClient" })
       expect(error.message).toMatch(/"bad".*invalid client_secret value/)

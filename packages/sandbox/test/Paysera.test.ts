@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import * as Paysera from "../src/Paysera.js"
@@ -43,17 +43,20 @@ describe("Paysera", () => {
       })))
 
   it.effect("accepts the exact body of the doc's curl example", () =>
-    using(Paysera.make({ clients: [{ clientId: "YOUR_CLIENT_ID", clientSecret: "YOUR_CLIENT_SECRET" }] }), () =>
-      Effect.gen(function*() {
-        const reply = yield* send(
-          HttpClientRequest.post(tokenUrl).pipe(HttpClientRequest.bodyText(
-            "grant_type=client_credentials&client_id=YOUR_CLIENT_ID&client_secret=YOUR_CLIENT_SECRET",
-            "application/x-www-form-urlencoded"
-          ))
-        )
-        expect(reply.status).toBe(200)
-        expect(reply.body.token_type).toBe("Bearer")
-      })))
+    using(
+      Paysera.make({ clients: [{ clientId: "YOUR_CLIENT_ID", clientSecret: "YOUR_CLIENT_SECRET" }] }),
+      () =>
+        Effect.gen(function*() {
+          const reply = yield* send(
+            HttpClientRequest.post(tokenUrl).pipe(HttpClientRequest.bodyText(
+              "grant_type=client_credentials&client_id=YOUR_CLIENT_ID&client_secret=YOUR_CLIENT_SECRET",
+              "application/x-www-form-urlencoded"
+            ))
+          )
+          expect(reply.status).toBe(200)
+          expect(reply.body.token_type).toBe("Bearer")
+        })
+    ))
 
   it.effect("accepts HTTP Basic as Keycloak does, unless limited to client_secret_post", () =>
     Effect.gen(function*() {
@@ -62,7 +65,10 @@ describe("Paysera", () => {
       })
       const accepted = yield* using(Paysera.make(), () => send(basicRequest))
       expect(accepted.status).toBe(200)
-      const refused = yield* using(Paysera.make({ clientAuthMethods: ["client_secret_post"] }), () => send(basicRequest))
+      const refused = yield* using(
+        Paysera.make({ clientAuthMethods: ["client_secret_post"] }),
+        () => send(basicRequest)
+      )
       expect(refused.status).toBe(401)
       expect(refused.body).toEqual({ error: "invalid_client", error_description: "Invalid client credentials" })
     }))
@@ -82,12 +88,17 @@ describe("Paysera", () => {
       Effect.gen(function*() {
         const missing = yield* send(postForm(tokenUrl, credentials))
         expect(missing.status).toBe(400)
-        expect(missing.body).toEqual({ error: "invalid_request", error_description: "Missing form parameter: grant_type" })
+        expect(missing.body).toEqual({
+          error: "invalid_request",
+          error_description: "Missing form parameter: grant_type"
+        })
         const password = yield* send(postForm(tokenUrl, { grant_type: "password", ...credentials }))
         expect(password.status).toBe(400)
         expect(password.body.error).toBe("unsupported_grant_type")
         const asJson = yield* send(
-          HttpClientRequest.post(tokenUrl).pipe(HttpClientRequest.bodyUnsafeJson({ grant_type: "client_credentials", ...credentials }))
+          HttpClientRequest.post(tokenUrl).pipe(
+            HttpClientRequest.bodyUnsafeJson({ grant_type: "client_credentials", ...credentials })
+          )
         )
         expect(asJson.status).toBe(400)
         expect(asJson.body.error).toBe("invalid_request")

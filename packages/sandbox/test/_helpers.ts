@@ -30,9 +30,15 @@ const parse = (text: string): unknown => {
 export const send = (
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<Reply, HttpClientError.HttpClientError, HttpClient.HttpClient> =>
-  Effect.flatMap(HttpClient.HttpClient, (client) =>
-    Effect.flatMap(client.execute(request), (response) =>
-      Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text, body: parse(text) }))))
+  Effect.flatMap(
+    HttpClient.HttpClient,
+    (client) =>
+      Effect.flatMap(client.execute(request), (response) =>
+        Effect.map(
+          response.text,
+          (text) => ({ status: response.status, headers: response.headers, text, body: parse(text) })
+        ))
+  )
 
 /** `application/x-www-form-urlencoded` encoding of one value, as RFC 6749 Appendix B asks. */
 export const formEncode = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2)

@@ -4,11 +4,11 @@
  * as root, no background networking: nothing leaves loopback) and a fresh profile directory.
  * Scoped: closing the scope closes the browser and deletes the profile.
  */
+import { Effect } from "effect"
+import type { Scope } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect } from "effect"
-import type { Scope } from "effect"
 import type { BrowserContext } from "playwright-core"
 
 /** Where CI installs Chromium (`apt-get install chromium`); `CHROMIUM_PATH` overrides it. */

@@ -75,7 +75,9 @@ export const observe = (): { observed: Observed; layer: Layer.Layer<never> } => 
     text: () =>
       [
         ...logs,
-        ...spans.flatMap((s) => [s.name, ...[...s.attributes].map(([k, v]) => `${k}=${render(v)}`), ...s.events, s.exit])
+        ...spans.flatMap((
+          s
+        ) => [s.name, ...[...s.attributes].map(([k, v]) => `${k}=${render(v)}`), ...s.events, s.exit])
       ].join("\n")
   }
   return { observed, layer }

@@ -1,5 +1,9 @@
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Duration, Effect, Either, Schema } from "effect"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import { validateUrl } from "../TokenEndpoint.js"
 import { excerptText } from "./redact.js"
 import { invalidPaths } from "./schemaIssues.js"
@@ -83,10 +87,15 @@ export const cachedSuccess = <A, E>(
       ([value, loadedAt]) => Effect.sync(() => (current = { value, loadedAt }))
     ).pipe(Effect.map(([value]) => value))
     const fresh = (now: number) => current !== undefined && now - current.loadedAt < ttlMillis
-    const get = Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) =>
-      fresh(now) ? Effect.succeed(current!.value) : lock.withPermits(1)(
-        Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) =>
-          fresh(now) ? Effect.succeed(current!.value) : reloadUnlocked)
-      ))
+    const get = Effect.flatMap(
+      Effect.clockWith((clock) => clock.currentTimeMillis),
+      (now) =>
+        fresh(now) ? Effect.succeed(current!.value) : lock.withPermits(1)(
+          Effect.flatMap(
+            Effect.clockWith((clock) => clock.currentTimeMillis),
+            (now) => fresh(now) ? Effect.succeed(current!.value) : reloadUnlocked
+          )
+        )
+    )
     return { get, reload: lock.withPermits(1)(reloadUnlocked) }
   })

@@ -1,6 +1,9 @@
-import { FileSystem } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
-import { Effect, Either, Option, Ref } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import * as AccessToken from "../AccessToken.js"
 import type { Options } from "../FileTokenStore.js"
 import { type TokenStore, TokenStoreError } from "../TokenStore.js"
@@ -161,7 +164,9 @@ export const make = (options: Options): Effect.Effect<TokenStore, never, FileSys
           Effect.zipRight(Effect.scoped(
             fs.open(temp, { flag: "wx", mode: 0o600 }).pipe(
               Effect.tap(() => Effect.sync(() => (created = true))),
-              Effect.flatMap((file) => file.writeAll(bytes).pipe(Effect.zipRight(file.sync), Effect.zipRight(file.stat)))
+              Effect.flatMap((file) =>
+                file.writeAll(bytes).pipe(Effect.zipRight(file.sync), Effect.zipRight(file.stat))
+              )
             )
           )),
           Effect.tap(() => fs.rename(temp, path)),
@@ -170,19 +175,30 @@ export const make = (options: Options): Effect.Effect<TokenStore, never, FileSys
         )
         yield* Ref.set(
           mirror,
-          Option.some({ identity: identityOf(Option.some(info)), settled: isSettled(Option.some(info), now), text, token })
+          Option.some({
+            identity: identityOf(Option.some(info)),
+            settled: isSettled(Option.some(info), now),
+            text,
+            token
+          })
         )
         yield* syncDirectory
       }).pipe(Effect.uninterruptible)
 
     return {
       // One `stat`: the mirror serves while the file keeps the identity it had when read.
-      get: Effect.flatMap(Effect.either(statFile), (info) =>
-        Effect.flatMap(Ref.get(mirror), (snapshot) =>
-          Either.isRight(info) && Option.isSome(snapshot) && snapshot.value.settled &&
-            snapshot.value.identity === identityOf(info.right)
-            ? Effect.succeed(snapshot.value.token)
-            : lock.withPermits(1)(load("get")))),
+      get: Effect.flatMap(
+        Effect.either(statFile),
+        (info) =>
+          Effect.flatMap(
+            Ref.get(mirror),
+            (snapshot) =>
+              Either.isRight(info) && Option.isSome(snapshot) && snapshot.value.settled &&
+                snapshot.value.identity === identityOf(info.right)
+                ? Effect.succeed(snapshot.value.token)
+                : lock.withPermits(1)(load("get"))
+          )
+      ),
       set: (token) => lock.withPermits(1)(write("set", token)),
       // Compares with the file as it is now, never with the mirror: another process may have
       // rotated the token since.

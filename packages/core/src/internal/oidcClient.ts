@@ -1,5 +1,7 @@
-import { HttpClient } from "@effect/platform"
-import { Effect, Option, type Redacted, type Schema, type Scope } from "effect"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type { Redacted, Schema, Scope } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as AccessToken from "../AccessToken.js"
 import * as AuthorizationCode from "../AuthorizationCode.js"
 import * as ClientAuthentication from "../ClientAuthentication.js"
@@ -9,9 +11,9 @@ import * as Jwks from "../Jwks.js"
 import * as LoopbackRedirect from "../LoopbackRedirect.js"
 import type {
   AuthorizeOptions,
-  LoopbackLoginOptions,
   LogoutOptions,
   LogoutResult,
+  LoopbackLoginOptions,
   OidcClient,
   Options,
   RefreshError,
@@ -100,13 +102,15 @@ export const make = <A, I>(
     // keeps the one the session has, so the claims stay readable.
     const refresh = (refreshToken: Redacted.Redacted<string>): Effect.Effect<AccessToken.AccessToken, RefreshError> =>
       Effect.gen(function*() {
-        const previous = yield* Effect.orElseSucceed(store.get, () => Option.none<AccessToken.AccessToken>())
+        const previous = yield* Effect.orElseSucceed(store.get, () =>
+          Option.none<AccessToken.AccessToken>())
         const previousIdToken = Option.flatMap(previous, (t) => t.idToken)
         const subject = yield* Option.match(previousIdToken, {
           onNone: () => Effect.succeed(undefined),
-          onSome: (t) => Effect.map(Effect.option(IdToken.unverifiedClaims(t)), Option.map((c) => c.sub)).pipe(
-            Effect.map(Option.getOrUndefined)
-          )
+          onSome: (t) =>
+            Effect.map(Effect.option(IdToken.unverifiedClaims(t)), Option.map((c) => c.sub)).pipe(
+              Effect.map(Option.getOrUndefined)
+            )
         })
         const token = yield* withHttp(Effect.flatMap(endpoint, (e) => Grant.refreshToken(e, refreshToken)))
         if (Option.isNone(token.idToken)) return new AccessToken.AccessToken({ ...token, idToken: previousIdToken })
@@ -195,7 +199,8 @@ export const make = <A, I>(
     const claims = Effect.flatMap(cache.current, (current) =>
       Option.match(Option.flatMap(current, (t) => t.idToken), {
         onNone: () => Effect.succeed(Option.none<A>()),
-        onSome: (idToken) => IdToken.unverifiedClaims(idToken).pipe(Effect.flatMap(decodeClaims), Effect.map(Option.some))
+        onSome: (idToken) =>
+          IdToken.unverifiedClaims(idToken).pipe(Effect.flatMap(decodeClaims), Effect.map(Option.some))
       }))
 
     const logout = (logoutOptions: LogoutOptions = {}) =>

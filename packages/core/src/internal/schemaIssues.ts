@@ -1,4 +1,4 @@
-import { ParseResult } from "effect"
+import * as ParseResult from "effect/ParseResult"
 
 /**
  * The paths a decoding failed at, never the values there (they may be secrets): `whole` names a

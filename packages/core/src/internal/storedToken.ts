@@ -1,4 +1,7 @@
-import { Either, Option, ParseResult, Schema } from "effect"
+import * as Either from "effect/Either"
+import type * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { AccessToken } from "../AccessToken.js"
 
 /** The JSON form of a token: every {@link AccessToken} field, secrets as plain strings. */
@@ -58,7 +61,9 @@ const failedPaths = (error: ParseResult.ParseError): string => {
   const paths = new Set<string>()
   for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
     const path = issue.path
-      .map((key) => typeof key === "number" ? `[${key}]` : typeof key === "string" && safeKey.test(key) ? `.${key}` : ".<key>")
+      .map((key) =>
+        typeof key === "number" ? `[${key}]` : typeof key === "string" && safeKey.test(key) ? `.${key}` : ".<key>"
+      )
       .join("")
       .replace(/^\./, "")
     paths.add(path === "" ? "<root>" : path)

@@ -1,5 +1,16 @@
 import type { Scope } from "effect"
-import { Cause, Clock, Deferred, Duration, Effect, Either, Exit, FiberHandle, Metric, Option, Random, Ref } from "effect"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as FiberHandle from "effect/FiberHandle"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as Ref from "effect/Ref"
 import { AccessToken } from "../AccessToken.js"
 import * as Metrics from "../Metrics.js"
 import * as RefreshPolicy from "../RefreshPolicy.js"
@@ -10,7 +21,12 @@ import * as TokenStore from "../TokenStore.js"
 
 type Trigger = "foreground" | "background" | "forced"
 
-const tokenErrorTags: ReadonlySet<string> = new Set(["OAuthError", "TokenRequestError", "TokenResponseError", "RateLimitedError"])
+const tokenErrorTags: ReadonlySet<string> = new Set([
+  "OAuthError",
+  "TokenRequestError",
+  "TokenResponseError",
+  "RateLimitedError"
+])
 
 const isTokenError = (u: unknown): u is TokenError.TokenError =>
   typeof u === "object" && u !== null && "_tag" in u && tokenErrorTags.has(u._tag as string)
@@ -85,7 +101,10 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         Effect.flatMap(
           Ref.modify(budgetLog, (log): [Option.Option<number>, ReadonlyArray<number>] => {
             const recent = log.filter((t) => t > now - budget.windowMillis)
-            return [recent.length >= budget.limit ? Option.some(recent[0]! + budget.windowMillis) : Option.none(), recent]
+            return [
+              recent.length >= budget.limit ? Option.some(recent[0]! + budget.windowMillis) : Option.none(),
+              recent
+            ]
           }),
           Option.match({
             onNone: () => Effect.void,
@@ -125,7 +144,9 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
               : Option.none()
             if (Option.isSome(retryAfter) && retryAfter.value > maxRetryAfter) return Effect.fail(error)
             return backoff(attempt, baseDelay, maxDelay).pipe(
-              Effect.flatMap((delay) => Effect.sleep(Duration.millis(Math.max(delay, Option.getOrElse(retryAfter, () => 0))))),
+              Effect.flatMap((delay) =>
+                Effect.sleep(Duration.millis(Math.max(delay, Option.getOrElse(retryAfter, () => 0))))
+              ),
               Effect.zipRight(loop(attempt + 1))
             )
           })
@@ -158,7 +179,9 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         const retries = trigger === "background" ? 0 : maxRetries
         const startedAt = yield* Ref.get(epoch)
         const current = yield* store.get
-        if (trigger === "foreground" && Option.isSome(current) && usable(current.value, yield* Clock.currentTimeMillis)) {
+        if (
+          trigger === "foreground" && Option.isSome(current) && usable(current.value, yield* Clock.currentTimeMillis)
+        ) {
           // Stored meanwhile (by the fetch before this one, or another replica sharing the store).
           return current.value
         }
@@ -274,7 +297,11 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     const timingOf = (token: AccessToken) =>
       timing.token === token
         ? timing
-        : (timing = { token, staleAt: RefreshPolicy.staleAt(policy, token), expiresAt: RefreshPolicy.expiresAt(policy, token) })
+        : (timing = {
+          token,
+          staleAt: RefreshPolicy.staleAt(policy, token),
+          expiresAt: RefreshPolicy.expiresAt(policy, token)
+        })
     /** Whether a caller may be given `token` now: fresh, or (with background refresh) not yet expired. */
     const usable = (token: AccessToken, now: number): boolean => {
       const { expiresAt, staleAt } = timingOf(token)
@@ -300,8 +327,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       refresh: fetch("forced"),
       invalidate: (token) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => store.compareAndSet(token, Option.some(expired(token, now)))),
-      set: (token) =>
-        Ref.update(epoch, (n) => n + 1).pipe(Effect.zipRight(persist(token)), Effect.asVoid),
+      set: (token) => Ref.update(epoch, (n) => n + 1).pipe(Effect.zipRight(persist(token)), Effect.asVoid),
       clear: Ref.update(epoch, (n) => n + 1).pipe(
         Effect.zipRight(store.set(Option.none())),
         Effect.zipRight(FiberHandle.clear(refresher))

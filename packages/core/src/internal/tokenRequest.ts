@@ -1,16 +1,19 @@
-import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Clock, Duration, Effect, Either, Option, ParseResult, Redacted, Schema } from "effect"
+import type { HttpClientResponse } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as AccessToken from "../AccessToken.js"
 import * as ClientAuthentication from "../ClientAuthentication.js"
 import type { TokenEndpoint } from "../TokenEndpoint.js"
 import { validateUrl } from "../TokenEndpoint.js"
-import {
-  OAuthError,
-  RateLimitedError,
-  type TokenError,
-  TokenRequestError,
-  TokenResponseError
-} from "../TokenError.js"
+import { OAuthError, RateLimitedError, type TokenError, TokenRequestError, TokenResponseError } from "../TokenError.js"
 import { ErrorResponse, knownFields, TokenResponse } from "../TokenResponse.js"
 import { excerptJson, excerptText, reveal, scrub } from "./redact.js"
 import { invalidPaths } from "./schemaIssues.js"
@@ -32,7 +35,11 @@ const secretsOf = (endpoint: TokenEndpoint, request: TokenRequest): ReadonlyArra
   ...request.params.flatMap(([, v]) => (typeof v === "string" ? [] : [v]))
 ]
 
-const buildRequest = (endpoint: TokenEndpoint, url: URL, request: TokenRequest): HttpClientRequest.HttpClientRequest => {
+const buildRequest = (
+  endpoint: TokenEndpoint,
+  url: URL,
+  request: TokenRequest
+): HttpClientRequest.HttpClientRequest => {
   const auth = endpoint.clientAuthentication
   const params: Array<readonly [string, string]> = [["grant_type", request.grantType]]
   for (const [name, value] of request.params) params.push([name, reveal(value)])
@@ -114,14 +121,26 @@ const processResponse = (
     return Either.left(
       status >= 200 && status < 300
         ? new TokenResponseError({ reason: "NotJson", url, status, detail: "the body is not JSON", excerpt })
-        : new TokenResponseError({ reason: "Status", url, status, detail: "error status without an OAuth error body", excerpt })
+        : new TokenResponseError({
+          reason: "Status",
+          url,
+          status,
+          detail: "error status without an OAuth error body",
+          excerpt
+        })
     )
   }
   if (isRecord(json) && "error" in json) {
     return Either.match(decodeError(json), {
       onLeft: (e) =>
         Either.left(
-          new TokenResponseError({ reason: "InvalidBody", url, status, detail: invalidFields(e), excerpt: excerptJson(json, secrets) })
+          new TokenResponseError({
+            reason: "InvalidBody",
+            url,
+            status,
+            detail: invalidFields(e),
+            excerpt: excerptJson(json, secrets)
+          })
         ),
       onRight: (body) =>
         Either.left(
@@ -149,7 +168,13 @@ const processResponse = (
   return Either.match(decodeToken(json), {
     onLeft: (e) =>
       Either.left(
-        new TokenResponseError({ reason: "InvalidBody", url, status, detail: invalidFields(e), excerpt: excerptJson(json, secrets) })
+        new TokenResponseError({
+          reason: "InvalidBody",
+          url,
+          status,
+          detail: invalidFields(e),
+          excerpt: excerptJson(json, secrets)
+        })
       ),
     onRight: (body) => Either.right(toAccessToken(body, request, sentAt))
   })
@@ -185,9 +210,21 @@ export const requestToken = (
       }),
       Effect.catchTags({
         RequestError: (e) =>
-          Effect.fail(new TokenRequestError({ reason: "Transport", url: endpoint.url, detail: scrub(e.description ?? e.reason, secrets) })),
+          Effect.fail(
+            new TokenRequestError({
+              reason: "Transport",
+              url: endpoint.url,
+              detail: scrub(e.description ?? e.reason, secrets)
+            })
+          ),
         ResponseError: (e) =>
-          Effect.fail(new TokenRequestError({ reason: "Transport", url: endpoint.url, detail: scrub(e.description ?? e.reason, secrets) }))
+          Effect.fail(
+            new TokenRequestError({
+              reason: "Transport",
+              url: endpoint.url,
+              detail: scrub(e.description ?? e.reason, secrets)
+            })
+          )
       })
     )
     const now = yield* Clock.currentTimeMillis

@@ -3,12 +3,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import {
-  BASIC_CLIENT,
-  DEFAULT_CLIENT_CREDENTIALS_TTL,
-  POST_CLIENT,
-  startOidcProvider
-} from "../_oidcProvider.js"
+import { BASIC_CLIENT, DEFAULT_CLIENT_CREDENTIALS_TTL, POST_CLIENT, startOidcProvider } from "../_oidcProvider.js"
 
 /** application/x-www-form-urlencoded encoding of one value (RFC 6749 Appendix B). */
 const formEncode = (s: string): string => new URLSearchParams({ a: s }).toString().slice(2)

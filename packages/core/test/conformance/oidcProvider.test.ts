@@ -1,8 +1,8 @@
 /**
  * The grants against a real authorization server: oidc-provider on 127.0.0.1.
  */
-import { describe, expect, it } from "@effect/vitest"
 import { FetchHttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Redacted } from "effect"
 import * as ClientAuthentication from "../../src/ClientAuthentication.js"
 import * as Grant from "../../src/Grant.js"
@@ -48,11 +48,15 @@ describe("client_credentials against oidc-provider", () => {
   it.scopedLive("a wrong secret is the typed invalid_client error, for both methods", () =>
     Effect.gen(function*() {
       const server = yield* startOidcProvider()
-      for (const auth of [
-        ClientAuthentication.clientSecretBasic(BASIC_CLIENT.clientId, Redacted.make("wrong-secret")),
-        ClientAuthentication.clientSecretPost(POST_CLIENT.clientId, Redacted.make("wrong-secret"))
-      ]) {
-        const error = yield* Grant.clientCredentials(TokenEndpoint.make({ url: server.tokenEndpoint, clientAuthentication: auth })).pipe(
+      for (
+        const auth of [
+          ClientAuthentication.clientSecretBasic(BASIC_CLIENT.clientId, Redacted.make("wrong-secret")),
+          ClientAuthentication.clientSecretPost(POST_CLIENT.clientId, Redacted.make("wrong-secret"))
+        ]
+      ) {
+        const error = yield* Grant.clientCredentials(
+          TokenEndpoint.make({ url: server.tokenEndpoint, clientAuthentication: auth })
+        ).pipe(
           Effect.flip
         )
         expect(error).toMatchObject({ _tag: "OAuthError", error: "invalid_client", status: 401 })

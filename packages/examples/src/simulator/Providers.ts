@@ -27,11 +27,12 @@ export interface SimulatedProvider {
 const clientId = "sandbox-client"
 const clientSecret = Redacted.make("sandbox-secret")
 
-const build = <I, E>(tag: Context.Tag<I, ProviderAuth.ProviderAuth>, layer: Layer.Layer<I, E, HttpClient.HttpClient>) =>
-(http: HttpClient.HttpClient) =>
-  Layer.build(layer.pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, http)))).pipe(
-    Effect.map((context) => Context.get(context, tag))
-  )
+const build =
+  <I, E>(tag: Context.Tag<I, ProviderAuth.ProviderAuth>, layer: Layer.Layer<I, E, HttpClient.HttpClient>) =>
+  (http: HttpClient.HttpClient) =>
+    Layer.build(layer.pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, http)))).pipe(
+      Effect.map((context) => Context.get(context, tag))
+    )
 
 export const providers: Record<ProviderName, SimulatedProvider> = {
   paysera: {

@@ -38,23 +38,33 @@ export const render = (report: Report): string => {
   const gaps = report.tokenRequestTimes.slice(1).map((t, i) => t - report.tokenRequestTimes[i]!)
   const typicalGap = gaps.length === 0 ? undefined : [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!
   const lines = [
-    `${s.provider}: ${hours} h simulated at ${s.rps} requests/s under TestClock in ${(report.wallMillis / 1000).toFixed(2)} s of wall time`,
+    `${s.provider}: ${hours} h simulated at ${s.rps} requests/s under TestClock in ${
+      (report.wallMillis / 1000).toFixed(2)
+    } s of wall time`,
     faults.length > 0 ? `faults: ${faults.join("; ")}` : `faults: none`,
     `requests:          ${n(report.requests)} (${n(report.succeeded)} succeeded, ${n(report.failed)} failed${
       report.failed > 0
         ? `: ${Object.entries(report.failuresByError).map(([k, v]) => `${k} ${n(v)}`).join(", ")}`
         : ""
     })`,
-    `token requests:    ${n(report.tokenRequests)} (one per ${Duration.format(report.lifetime)} lifetime would be ${report.onePerLifetime}${
-      typicalGap === undefined || faults.length > 0 ? "" : `; typically one every ${Duration.format(Duration.millis(Math.round(typicalGap / 1000) * 1000))}`
+    `token requests:    ${n(report.tokenRequests)} (one per ${
+      Duration.format(report.lifetime)
+    } lifetime would be ${report.onePerLifetime}${
+      typicalGap === undefined || faults.length > 0
+        ? ""
+        : `; typically one every ${Duration.format(Duration.millis(Math.round(typicalGap / 1000) * 1000))}`
     })`,
     `cache hits:        ${n(report.cacheHits)}`,
     `401 retries:       ${n(report.unauthorizedRetries)}`,
     `longest wait for a token: ${Duration.format(Duration.millis(Math.round(Duration.toMillis(report.longestWait))))}`,
-    `sent through the whole pipeline to the emulator API: ${n(report.pipelineRequests)} (the rest were cache hits with nothing changed)`,
+    `sent through the whole pipeline to the emulator API: ${
+      n(report.pipelineRequests)
+    } (the rest were cache hits with nothing changed)`,
     `token requests over time:`,
     timeline(report),
-    `  at ${report.tokenRequestTimes.slice(0, 12).map(clock).join(", ")}${report.tokenRequestTimes.length > 12 ? ", ..." : ""}`
+    `  at ${report.tokenRequestTimes.slice(0, 12).map(clock).join(", ")}${
+      report.tokenRequestTimes.length > 12 ? ", ..." : ""
+    }`
   ]
   return lines.join("\n")
 }

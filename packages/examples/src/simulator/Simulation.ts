@@ -14,7 +14,22 @@
 import { Metrics } from "@auth-pipeline/core"
 import { Fault, InMemory } from "@auth-pipeline/sandbox"
 import { HttpClient } from "@effect/platform"
-import { Cause, Chunk, Clock, Duration, Effect, Exit, Fiber, Logger, LogLevel, Metric, Option, Redacted, TestClock, TestContext } from "effect"
+import {
+  Cause,
+  Chunk,
+  Clock,
+  Duration,
+  Effect,
+  Exit,
+  Fiber,
+  Logger,
+  LogLevel,
+  Metric,
+  Option,
+  Redacted,
+  TestClock,
+  TestContext
+} from "effect"
 import { providers } from "./Providers.js"
 import type { Scenario } from "./Scenario.js"
 
@@ -57,7 +72,8 @@ export const run = (scenario: Scenario): Effect.Effect<Report> =>
     const tokenRequestTimes: Array<number> = []
     const http = HttpClient.tapRequest(InMemory.make([emulator]), (request) =>
       new URL(request.url).pathname === provider.tokenPath
-        ? Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => tokenRequestTimes.push(now)))
+        ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.sync(() => tokenRequestTimes.push(now)))
         : Effect.void)
     const auth = yield* Effect.orDie(provider.build(http))
     const hitsBefore = yield* counter(Metrics.cacheHits, auth.name)
@@ -70,7 +86,9 @@ export const run = (scenario: Scenario): Effect.Effect<Report> =>
     const events: Array<Event> = []
     if (scenario.revokeEvery !== undefined) {
       const every = Duration.toMillis(scenario.revokeEvery)
-      for (let at = every; at < period; at += every) events.push({ at, name: "revoke", run: emulator.revokeAll })
+      for (let at = every; at < period; at += every) {
+        events.push({ at, name: "revoke", run: emulator.revokeAll })
+      }
     }
     if (scenario.outage !== undefined) {
       const start = Duration.toMillis(scenario.outage.start)
@@ -79,7 +97,9 @@ export const run = (scenario: Scenario): Effect.Effect<Report> =>
         { at: start + Duration.toMillis(scenario.outage.duration), name: "outage end", run: emulator.clearFaults }
       )
     }
-    events.sort((a, b) => a.at - b.at)
+    events.sort((a, b) =>
+      a.at - b.at
+    )
 
     let succeeded = 0
     let failed = 0
@@ -114,7 +134,11 @@ export const run = (scenario: Scenario): Effect.Effect<Report> =>
     /** Recomputes the horizon after TestClock moved or something ran. */
     const recompute = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const nextSleep = Chunk.reduce(yield* TestClock.sleeps(), Infinity, (min, t) => (t > now ? Math.min(min, t) : min))
+      const nextSleep = Chunk.reduce(
+        yield* TestClock.sleeps(),
+        Infinity,
+        (min, t) => (t > now ? Math.min(min, t) : min)
+      )
       const current = yield* Effect.orDie(auth.cache.current)
       const expiry = Option.match(Option.flatMap(current, (t) => t.expiresAt), { onNone: () => -1, onSome: (t) => t })
       // Requests still in flight wait on simulated time (a retry's sleep), which is in `nextSleep`.

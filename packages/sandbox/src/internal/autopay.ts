@@ -40,12 +40,17 @@ export const make = (options: Options = {}): Effect.Effect<Emulator> => {
     // The docs: "Error response in case of invalid values in the client_id or client_secret fields"
     invalidClient: () => oauthError(401, "access_denied", "Unauthorized"),
     missingGrantType: oauthError(400, "invalid_request", "Missing required parameter: grant_type"),
-    unsupportedGrantType: (grantType) => oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${grantType}`),
+    unsupportedGrantType: (grantType) =>
+      oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${grantType}`),
     grant: (request, client: Entry) => {
       const asked = request.params.get("audience")
       if (asked === undefined) {
         return Either.left(
-          oauthError(403, "access_denied", "No audience parameter was provided, and no default audience has been configured")
+          oauthError(
+            403,
+            "access_denied",
+            "No audience parameter was provided, and no default audience has been configured"
+          )
         )
       }
       if (asked !== expectedAudience) {

@@ -9,7 +9,13 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as jose from "jose"
 import type * as http from "node:http"
-import type { ClientMetadata, Configuration, KoaContextWithOIDC, default as Provider, ResourceServer } from "oidc-provider"
+import type {
+  ClientMetadata,
+  Configuration,
+  default as Provider,
+  KoaContextWithOIDC,
+  ResourceServer
+} from "oidc-provider"
 import * as Centrapay from "../Centrapay.js"
 import type {
   CentrapayOidc,
@@ -88,7 +94,11 @@ const userClaims = [
 
 const configurationError = (detail: string) => new OidcServer.OidcServerError({ reason: "Configuration", detail })
 
-const seconds = (name: string, ttl: Ttl | undefined, fallback: number): Effect.Effect<number, OidcServer.OidcServerError> => {
+const seconds = (
+  name: string,
+  ttl: Ttl | undefined,
+  fallback: number
+): Effect.Effect<number, OidcServer.OidcServerError> => {
   if (ttl === undefined) return Effect.succeed(fallback)
   const value = typeof ttl === "number" ? ttl : Duration.toSeconds(Duration.decode(ttl))
   return Number.isFinite(value) && value > 0
@@ -166,8 +176,17 @@ const emptyCounters = (): Counters => ({
 const bump = <K extends string>(record: Readonly<Partial<Record<K, number>>>, key: K): Readonly<Record<K, number>> =>
   ({ ...record, [key]: (record[key] ?? 0) + 1 }) as Record<K, number>
 
-const sendJson = (response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers })
+const sendJson = (
+  response: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+) => {
+  response.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    ...headers
+  })
   response.end(JSON.stringify(body))
 }
 
@@ -283,7 +302,11 @@ export const start = (options: Options = {}): Effect.Effect<CentrapayOidc, OidcS
     let jwks: ReturnType<typeof jose.createLocalJWKSet> | undefined
     let issuerUrl = ""
 
-    const unauthorized = (response: http.ServerResponse, reason: UnauthorizedReason, headers: Record<string, string>) => {
+    const unauthorized = (
+      response: http.ServerResponse,
+      reason: UnauthorizedReason,
+      headers: Record<string, string>
+    ) => {
       counters = {
         ...counters,
         resourceRequestsByOutcome: bump(counters.resourceRequestsByOutcome, "unauthorized" as ResourceOutcome),
@@ -292,7 +315,12 @@ export const start = (options: Options = {}): Effect.Effect<CentrapayOidc, OidcS
       sendJson(response, 401, { message: "Unauthorized" }, headers)
     }
 
-    const accepted = (response: http.ServerResponse, outcome: ResourceOutcome, body: unknown, headers: Record<string, string>) => {
+    const accepted = (
+      response: http.ServerResponse,
+      outcome: ResourceOutcome,
+      body: unknown,
+      headers: Record<string, string>
+    ) => {
       counters = { ...counters, resourceRequestsByOutcome: bump(counters.resourceRequestsByOutcome, outcome) }
       sendJson(response, 200, body, headers)
     }
@@ -399,7 +427,9 @@ export const start = (options: Options = {}): Effect.Effect<CentrapayOidc, OidcS
               ? bump(counters.tokenRequestsByGrantType, grantType)
               : counters.tokenRequestsByGrantType,
             tokensIssued: counters.tokensIssued + (ctx.status === 200 ? 1 : 0),
-            tokenErrors: ctx.status !== 200 && typeof error === "string" ? bump(counters.tokenErrors, error) : counters.tokenErrors
+            tokenErrors: ctx.status !== 200 && typeof error === "string"
+              ? bump(counters.tokenErrors, error)
+              : counters.tokenErrors
           }
         }
       })
@@ -424,9 +454,14 @@ export const start = (options: Options = {}): Effect.Effect<CentrapayOidc, OidcS
 
     const login = (authorizationUrl: string, loginOptions?: LoginOptions) => {
       const name = resolveLoginName(authorizationUrl, loginOptions)
-      return OidcLogin.login(issuer, authorizationUrl, name, () =>
-        `the server refused the login ${JSON.stringify(name)}: no user has that sub, email or phone_number ` +
-        `(users: ${users.map((user) => JSON.stringify(user.sub)).join(", ")})`)
+      return OidcLogin.login(
+        issuer,
+        authorizationUrl,
+        name,
+        () =>
+          `the server refused the login ${JSON.stringify(name)}: no user has that sub, email or phone_number ` +
+          `(users: ${users.map((user) => JSON.stringify(user.sub)).join(", ")})`
+      )
     }
 
     // The browser's last step: it follows the redirect to the app (a loopback listener, say).

@@ -73,7 +73,12 @@ export const presentedClient = (
   const basic = parseBasic(authorization)
   switch (basic._tag) {
     case "Malformed":
-      return { method: "client_secret_basic", clientId: bodyClientId, clientSecret: undefined, problem: "malformed_basic" }
+      return {
+        method: "client_secret_basic",
+        clientId: bodyClientId,
+        clientSecret: undefined,
+        problem: "malformed_basic"
+      }
     case "Present": {
       const conflict = bodyClientSecret !== undefined ||
         (bodyClientId !== undefined && bodyClientId !== basic.clientId)
@@ -109,7 +114,13 @@ export type ClientAuthResult<C> =
   | { readonly _tag: "Authenticated"; readonly client: C }
   | {
     readonly _tag: "Rejected"
-    readonly reason: "missing" | "malformed" | "multiple_methods" | "method_not_allowed" | "unknown_client" | "wrong_secret"
+    readonly reason:
+      | "missing"
+      | "malformed"
+      | "multiple_methods"
+      | "method_not_allowed"
+      | "unknown_client"
+      | "wrong_secret"
   }
 
 /** Authenticates the presented credentials against `clients`, allowing only `allowed` methods. */

@@ -44,7 +44,10 @@ export interface Spec {
   readonly token?: {
     readonly path: string
     readonly read: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<TokenRequest>
-    readonly handle: (request: TokenRequest, ctx: HandlerContext) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+    readonly handle: (
+      request: TokenRequest,
+      ctx: HandlerContext
+    ) => Effect.Effect<HttpServerResponse.HttpServerResponse>
   }
   readonly resource: {
     readonly path: string
@@ -160,7 +163,9 @@ export const make = (spec: Spec): Effect.Effect<Emulator> =>
       failNext,
       dropNext: (options) => failNext(Fault.drop, options),
       delayNext: (duration, options) =>
-        Effect.suspend(() => delays.push(Duration.decode(duration), positiveCount(options?.times, 1), matcher(options))),
+        Effect.suspend(() =>
+          delays.push(Duration.decode(duration), positiveCount(options?.times, 1), matcher(options))
+        ),
       setExpiresIn: (seconds, options) =>
         Effect.suspend(() => {
           if (!Number.isInteger(seconds) || seconds < 0) {

@@ -65,7 +65,13 @@ const request = (
       if (cookie !== undefined) headers["cookie"] = cookie
       const body = init.form === undefined ? undefined : new URLSearchParams(init.form).toString()
       if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded"
-      const response = await fetch(url, { method: init.method, headers, redirect: "manual", signal, ...(body === undefined ? {} : { body }) })
+      const response = await fetch(url, {
+        method: init.method,
+        headers,
+        redirect: "manual",
+        signal,
+        ...(body === undefined ? {} : { body })
+      })
       jar.store(response.headers.getSetCookie())
       const text = await response.text()
       return { url, status: response.status, location: response.headers.get("location"), text }
@@ -137,7 +143,10 @@ export const login = (
         }
         loginSubmitted = true
         // The development form takes any password.
-        page = yield* request(jar, action, { method: "POST", form: { prompt: "login", login: loginName, password: "any" } })
+        page = yield* request(jar, action, {
+          method: "POST",
+          form: { prompt: "login", login: loginName, password: "any" }
+        })
       } else if (form.prompt === "consent") {
         page = yield* request(jar, action, { method: "POST", form: { prompt: "consent" } })
       } else {

@@ -26,6 +26,9 @@ export const isOidcProviderNotice = (args: ReadonlyArray<unknown>): boolean => {
   return typeof first === "string" && first.replace(ANSI, "").startsWith("oidc-provider ")
 }
 
+// Filters oidc-provider's start-up notices out of the console while a server runs: the only
+// place a library source touches `console`.
+/* eslint-disable no-console */
 let quietDepth = 0
 let originalWarn: typeof console.warn | undefined
 let originalInfo: typeof console.info | undefined
@@ -53,6 +56,8 @@ const quietOff = Effect.sync(() => {
     originalInfo = undefined
   }
 })
+
+/* eslint-enable no-console */
 
 export const quiet: Effect.Effect<void, never, Scope.Scope> = Effect.acquireRelease(quietOn, () => quietOff)
 
@@ -107,7 +112,8 @@ export const start = (options: Options): Effect.Effect<OidcServer, OidcServerErr
     const ProviderClass = module.default
     const given = yield* Effect.try({
       try: () => typeof options.configuration === "function" ? options.configuration(module) : options.configuration,
-      catch: (cause) => new OidcServerError({ reason: "Configuration", detail: `configuration failed: ${String(cause)}`, cause })
+      catch: (cause) =>
+        new OidcServerError({ reason: "Configuration", detail: `configuration failed: ${String(cause)}`, cause })
     })
     const jwks = (given.jwks as JsonWebKeySet | undefined) ?? (yield* generateSigningKeys)
     const configuration: Configuration = { ...given, jwks }
@@ -130,7 +136,8 @@ export const start = (options: Options): Effect.Effect<OidcServer, OidcServerErr
       const setup = options.setup
       yield* Effect.try({
         try: () => setup(provider),
-        catch: (cause) => new OidcServerError({ reason: "Configuration", detail: `setup failed: ${String(cause)}`, cause })
+        catch: (cause) =>
+          new OidcServerError({ reason: "Configuration", detail: `setup failed: ${String(cause)}`, cause })
       })
     }
     const callback = provider.callback()

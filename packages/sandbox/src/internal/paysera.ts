@@ -8,8 +8,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type { Options } from "../Paysera.js"
 import { type Client, type Emulator, sandboxHost } from "../Emulator.js"
+import type { Options } from "../Paysera.js"
 import * as Bearer from "./bearer.js"
 import { defaultClients } from "./clientAuth.js"
 import * as ClientCredentials from "./clientCredentials.js"
@@ -43,7 +43,12 @@ export const make = (options: Options = {}): Effect.Effect<Emulator> =>
       authMethods: options.clientAuthMethods ?? ["client_secret_post", "client_secret_basic"],
       invalidRequest: (description) => oauthError(400, "invalid_request", description),
       invalidClient: (_reason, basic) =>
-        oauthError(401, "invalid_client", invalidClientDescription, basic ? { "www-authenticate": `Basic realm="Paysera"` } : {}),
+        oauthError(
+          401,
+          "invalid_client",
+          invalidClientDescription,
+          basic ? { "www-authenticate": `Basic realm="Paysera"` } : {}
+        ),
       missingGrantType: oauthError(400, "invalid_request", "Missing form parameter: grant_type"),
       unsupportedGrantType: () => oauthError(400, "unsupported_grant_type", "Unsupported grant_type"),
       grant: () => Either.right(grantedScope),

@@ -20,11 +20,15 @@ export const host = "127.0.0.1"
  * client abort). HttpApp handlers run uninterruptibly, hence the explicit `interruptible`.
  */
 export const destroyingDroppedConnections = (emulator: Emulator) =>
-  Effect.catchTag(emulator.app, "ConnectionDropped", () =>
-    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-      NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
-      return Effect.interruptible(Effect.never)
-    }))
+  Effect.catchTag(
+    emulator.app,
+    "ConnectionDropped",
+    () =>
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+        NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
+        return Effect.interruptible(Effect.never)
+      })
+  )
 
 export const serve = (
   emulator: Emulator,

@@ -38,6 +38,11 @@ export default tseslint.config(
     }
   },
   {
+    // Node scripts (plain ESM JavaScript)
+    files: ["**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } }
+  },
+  {
     files: librarySources,
     rules: {
       "no-console": "error",

@@ -1,9 +1,13 @@
-import { defineProject } from "vitest/config"
+import { defineProject, mergeConfig } from "vitest/config"
+import { shared } from "../../vitest.shared.js"
 
-export default defineProject({
-  test: {
-    name: "examples",
-    include: ["test/**/*.test.ts"],
-    testTimeout: 60_000
-  }
-})
+export default mergeConfig(
+  shared,
+  defineProject({
+    test: {
+      name: "examples",
+      include: ["test/**/*.test.ts"],
+      testTimeout: 60_000
+    }
+  })
+)

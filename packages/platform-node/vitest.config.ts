@@ -1,9 +1,13 @@
-import { defineProject } from "vitest/config"
+import { defineProject, mergeConfig } from "vitest/config"
+import { shared } from "../../vitest.shared.js"
 
-export default defineProject({
-  test: {
-    name: "platform-node",
-    include: ["test/**/*.test.ts"],
-    testTimeout: 30_000
-  }
-})
+export default mergeConfig(
+  shared,
+  defineProject({
+    test: {
+      name: "platform-node",
+      include: ["test/**/*.test.ts"],
+      testTimeout: 30_000
+    }
+  })
+)

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as Encoding from "effect/Encoding"
 import * as Redacted from "effect/Redacted"
 
 /**
@@ -96,11 +97,9 @@ export const basicAuthorization = (
   clientId: string,
   clientSecret: Redacted.Redacted<string>
 ): Redacted.Redacted<string> =>
+  // Encoding.encodeBase64 encodes the string as UTF-8 first, in any runtime (no Buffer).
   Redacted.make(
-    "Basic " +
-      Buffer.from(`${formUrlEncode(clientId)}:${formUrlEncode(Redacted.value(clientSecret))}`, "utf8").toString(
-        "base64"
-      )
+    "Basic " + Encoding.encodeBase64(`${formUrlEncode(clientId)}:${formUrlEncode(Redacted.value(clientSecret))}`)
   )
 
 /**

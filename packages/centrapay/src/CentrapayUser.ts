@@ -17,17 +17,19 @@
  *
  * @since 0.1.0
  */
-import type { TokenCache, TokenStore } from "@auth-pipeline/core"
 import * as CredentialScheme from "@auth-pipeline/core/CredentialScheme"
 import * as OidcClient from "@auth-pipeline/core/OidcClient"
 import * as ProviderConfig from "@auth-pipeline/core/ProviderConfig"
-import type { HttpClient } from "@effect/platform"
-import type { ConfigError, Scope } from "effect"
+import type * as TokenCache from "@auth-pipeline/core/TokenCache"
+import type * as TokenStore from "@auth-pipeline/core/TokenStore"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import { apiBaseUrl } from "./CentrapayApiKey.js"
 import { Claims } from "./Claims.js"
 

@@ -26,7 +26,7 @@ const eventually = <E, R>(condition: Effect.Effect<boolean, E, R>, within: Durat
     })
   )
 
-describe("Centrapay login in Chromium", () => {
+describe.skipIf(Browser.skip())("Centrapay login in Chromium", () => {
   it.live(
     "signs in through the browser, calls the API, refreshes in the background and recovers from a 401",
     () =>

@@ -5,16 +5,16 @@
  *
  * @since 0.1.0
  */
-import type { HttpClientResponse } from "@effect/platform"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type { Redacted } from "effect"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import type { AccessToken } from "./AccessToken.js"
 import * as CredentialScheme from "./CredentialScheme.js"
 import * as Metrics from "./Metrics.js"

@@ -47,8 +47,10 @@
  *
  * @since 0.1.0
  */
-import type { FileSystem } from "@effect/platform"
-import type { Effect, Option, Schema } from "effect"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
 import type * as AccessToken from "./AccessToken.js"
 import * as internal from "./internal/fileTokenStore.js"
 import * as storedToken from "./internal/storedToken.js"

@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
-import type { Effect } from "effect"
-import type { Redacted } from "effect"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import type { AccessToken } from "./AccessToken.js"
 import { type Param, requestToken } from "./internal/tokenRequest.js"
 import type { TokenEndpoint } from "./TokenEndpoint.js"

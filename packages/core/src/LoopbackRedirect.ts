@@ -11,9 +11,11 @@
  *
  * @since 0.1.0
  */
-import type { Duration, Effect, Scope } from "effect"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 
 /**
  * The listener could not start (`Listen`), or no callback arrived in time (`Timeout`).

@@ -7,8 +7,12 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
-import type { Duration, Effect, Option, Schema, Scope } from "effect"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import type { AccessToken } from "./AccessToken.js"
 import type { AuthorizationError, AuthorizationRequest, EndSessionRequest } from "./AuthorizationCode.js"
 import type { ClientAuthentication } from "./ClientAuthentication.js"

@@ -5,11 +5,11 @@
  *
  * @since 0.1.0
  */
-import type { HttpClientError } from "@effect/platform"
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type { Scope } from "effect"
 import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type { AccessToken } from "./AccessToken.js"
 import * as AuthenticatedClient from "./AuthenticatedClient.js"
 import type * as CredentialScheme from "./CredentialScheme.js"

@@ -4,11 +4,11 @@
  *
  * @since 0.1.0
  */
-import type { ConfigError } from "effect"
-import type { Redacted } from "effect"
 import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 
 /**
  * The fields every client-credentials provider reads from its environment.

@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
-import type { HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"

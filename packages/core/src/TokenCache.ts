@@ -6,8 +6,12 @@
  *
  * @since 0.1.0
  */
-import type { Duration, Effect, Option, Redacted, Scope } from "effect"
 import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import type { AccessToken } from "./AccessToken.js"
 import * as internal from "./internal/tokenCache.js"
 import type { RefreshPolicyInput } from "./RefreshPolicy.js"

@@ -16,19 +16,22 @@
  *
  * @since 0.1.0
  */
-import type { TokenCache, TokenError } from "@auth-pipeline/core"
-import type { RateLimit } from "@auth-pipeline/core"
 import * as ClientAuthentication from "@auth-pipeline/core/ClientAuthentication"
 import * as ProviderAuth from "@auth-pipeline/core/ProviderAuth"
 import * as ProviderConfig from "@auth-pipeline/core/ProviderConfig"
+import type * as RateLimit from "@auth-pipeline/core/RateLimit"
+import type * as TokenCache from "@auth-pipeline/core/TokenCache"
 import * as TokenEndpoint from "@auth-pipeline/core/TokenEndpoint"
-import type { HttpClient } from "@effect/platform"
-import type { ConfigError, Redacted, Scope } from "effect"
+import type * as TokenError from "@auth-pipeline/core/TokenError"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 
 /**
  * The Paysera provider in an application's context: the current token, compare-and-invalidate,

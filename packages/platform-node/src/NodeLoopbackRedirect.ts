@@ -6,12 +6,12 @@
  * @since 0.1.0
  */
 import * as LoopbackRedirect from "@auth-pipeline/core/LoopbackRedirect"
-import type { Scope } from "effect"
 import * as Console from "effect/Console"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import { spawn } from "node:child_process"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"

@@ -17,6 +17,21 @@ export const chromiumPath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium"
 /** Whether Chromium is installed at {@link chromiumPath}. */
 export const chromiumInstalled = (): boolean => fs.existsSync(chromiumPath)
 
+/**
+ * Why the browser tests cannot run on this machine, or `undefined` when they can. Under CI (`CI`
+ * set) it is always `undefined`: there a missing browser is a failure, not a skip (`.ci/run`
+ * installs it at the same path).
+ */
+export const skipReason: string | undefined = chromiumInstalled() || process.env["CI"]
+  ? undefined
+  : `browser tests skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`
+
+/** Prints {@link skipReason} (once per test file) and says whether to skip. */
+export const skip = (): boolean => {
+  if (skipReason !== undefined) process.stderr.write(`${skipReason}\n`)
+  return skipReason !== undefined
+}
+
 const flags = [
   "--headless",
   "--no-sandbox",

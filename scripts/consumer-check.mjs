@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+// The consumer check: the packages as a user outside this repository gets them.
+//
+//   npm run consumer-check
+//
+// Builds and packs every public package, installs the tarballs into a fresh project in a temporary
+// directory with the README's install line (the Effect v3 line pinned), then checks:
+//   1. a provider against the sandbox with plain `node` (no tsx), ESM;
+//   2. a consumer file type-checks with `tsc` under `moduleResolution` NodeNext and Bundler, with
+//      `lib: ["ES2022"]` and `skipLibCheck: false`;
+//   3. each provider package (and core) bundles for the browser with esbuild: no Node built-ins;
+//   4. publint and @arethetypeswrong/cli are clean for every tarball;
+//   5. exactly one copy of `effect` in the consumer's tree.
+// Prints one line per check, then `N passed, N failed`; writes the counts to
+// .tmp/consumer-check.json (for .ci/run) and exits 1 on any failure. Needs the npm registry.
+import { execFileSync, spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+
+const root = path.resolve(import.meta.dirname, "..")
+const bin = (name) => path.join(root, "node_modules", ".bin", name)
+const keep = process.argv.includes("--keep")
+
+/** The install line of the README, less the packages themselves (installed from the tarballs). */
+export const effectLine = ["effect@^3.22.4", "@effect/platform@^0.97.2", "@effect/platform-node@~0.108.0"]
+
+const results = []
+const check = (name, fn) => {
+  const started = Date.now()
+  try {
+    const note = fn()
+    results.push({ name, ok: true })
+    console.log(`✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)${note ? `: ${note}` : ""}`)
+  } catch (error) {
+    results.push({ name, ok: false })
+    console.log(`✗ ${name}`)
+    console.log(String(error?.stdout ?? "").trim())
+    console.log(String(error?.stderr ?? "").trim())
+    console.log(String(error?.message ?? error).split("\n").slice(0, 20).join("\n"))
+  }
+}
+const run = (cmd, args, options = {}) =>
+  execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20, ...options })
+
+const publicPackages = fs.readdirSync(path.join(root, "packages")).sort().flatMap((dir) => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "packages", dir, "package.json"), "utf8"))
+  return pkg.private ? [] : [{ dir, name: pkg.name, pkg }]
+})
+const providers = ["paysera", "cryptofuse", "autopay", "centrapay"]
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "auth-pipeline-consumer-"))
+const tarballs = path.join(work, "tarballs")
+const app = path.join(work, "app")
+fs.mkdirSync(tarballs)
+fs.mkdirSync(app)
+console.log(`consumer check in ${work}`)
+
+try {
+  check("build (tsc -b)", () => {
+    run("npm", ["run", "build", "--silent"], { cwd: root })
+  })
+
+  const packed = {}
+  check("npm pack every public package", () => {
+    for (const { dir, name } of publicPackages) {
+      const out = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", tarballs], {
+        cwd: path.join(root, "packages", dir)
+      }))
+      packed[name] = path.join(tarballs, out[0].filename)
+      const files = out[0].files.map((f) => f.path)
+      const stray = files.filter((f) =>
+        !/^(dist\/|src\/|README\.md$|LICENSE$|package\.json$|CHANGELOG\.md$)/.test(f) || f.endsWith(".tsbuildinfo")
+      )
+      if (stray.length > 0) throw new Error(`${name} ships ${stray.join(", ")}`)
+    }
+    // Effect itself must come from the application (one copy): a peer, never a dependency.
+    for (const { name, pkg } of publicPackages) {
+      const bundled = Object.keys(pkg.dependencies ?? {}).filter((d) => d === "effect" || d.startsWith("@effect/"))
+      if (bundled.length > 0) throw new Error(`${name} has ${bundled.join(", ")} in dependencies, not peerDependencies`)
+    }
+    return `${publicPackages.length} tarballs`
+  })
+
+  check("publint (every tarball)", () => {
+    for (const name of Object.keys(packed)) run(bin("publint"), ["--strict", packed[name]], { cwd: work })
+  })
+
+  check("@arethetypeswrong/cli (every tarball, ESM only)", () => {
+    for (const name of Object.keys(packed)) run(bin("attw"), ["--profile", "esm-only", packed[name]], { cwd: work })
+  })
+
+  check("install the tarballs with the README's pinned Effect line into a fresh project", () => {
+    fs.writeFileSync(
+      path.join(app, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)
+    )
+    run("npm", [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      ...Object.values(packed),
+      ...effectLine,
+      "typescript@~5.9.3",
+      "@types/node@^20.19.0"
+    ], { cwd: app })
+  })
+
+  check("exactly one copy of effect in the consumer's tree", () => {
+    const copies = new Set()
+    const walk = (dir) => {
+      const nm = path.join(dir, "node_modules")
+      if (!fs.existsSync(nm)) return
+      for (const entry of fs.readdirSync(nm)) {
+        const scoped = entry.startsWith("@") ? fs.readdirSync(path.join(nm, entry)).map((e) => `${entry}/${e}`) : [entry]
+        for (const name of scoped) {
+          const at = path.join(nm, name)
+          if (name === "effect") copies.add(fs.realpathSync(at))
+          walk(at)
+        }
+      }
+    }
+    walk(app)
+    if (copies.size !== 1) throw new Error(`${copies.size} copies of effect: ${[...copies].join(", ")}`)
+    const version = JSON.parse(fs.readFileSync(path.join([...copies][0], "package.json"), "utf8")).version
+    if (!version.startsWith("3.")) throw new Error(`effect ${version} is not the v3 line`)
+    return `effect ${version}`
+  })
+
+  check("plain node (ESM, no tsx): Paysera against the sandbox on 127.0.0.1", () => {
+    fs.writeFileSync(
+      path.join(app, "paysera.mjs"),
+      `import { PayseraAuth } from "@auth-pipeline/paysera"
+import { Paysera, Server } from "@auth-pipeline/sandbox"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { Effect, Redacted } from "effect"
+
+const program = Effect.gen(function*() {
+  const url = yield* Server.serve(yield* Paysera.make())
+  const response = yield* Effect.gen(function*() {
+    const paysera = yield* PayseraAuth.PayseraAuth
+    const response = yield* paysera.client.get(Paysera.resourcePath)
+    const token = yield* paysera.token
+    console.log(response.status, token.tokenType, String(token.value))
+    return response
+  }).pipe(Effect.provide(PayseraAuth.layer({
+    clientId: "sandbox-client",
+    clientSecret: Redacted.make("sandbox-secret"),
+    tokenUrl: url + Paysera.tokenPath,
+    baseUrl: url
+  })))
+  return response.status
+})
+const status = await Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
+if (status !== 200) process.exit(1)
+`
+    )
+    const out = run(process.execPath, ["paysera.mjs"], { cwd: app, timeout: 60_000 })
+    if (!/^200 Bearer <redacted>$/m.test(out)) throw new Error(`unexpected output: ${out}`)
+    return out.trim()
+  })
+
+  const consumerTs = `import { AutopayAuth } from "@auth-pipeline/autopay"
+import { CentrapayApiKey, CentrapayUser } from "@auth-pipeline/centrapay"
+import * as TokenCache from "@auth-pipeline/core/TokenCache"
+import { AccessToken, LoopbackRedirect } from "@auth-pipeline/core"
+import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+import { PayseraAuth } from "@auth-pipeline/paysera"
+import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
+import { Paysera, Server } from "@auth-pipeline/sandbox"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { Effect, Layer, Redacted } from "effect"
+
+const paysera = PayseraAuth.layer({ clientId: "id", clientSecret: Redacted.make("secret") })
+const cryptofuse = CryptofuseAuth.layer({
+  clientId: "id", clientSecret: Redacted.make("secret"), baseUrl: "https://api.example.com"
+})
+const autopay = AutopayAuth.layer({ clientId: "id", clientSecret: Redacted.make("secret") })
+const apiKey = CentrapayApiKey.layer({ apiKey: Redacted.make("key") })
+const user = CentrapayUser.layer({ clientId: "client" })
+
+const program = Effect.gen(function*() {
+  const p = yield* PayseraAuth.PayseraAuth
+  const token: AccessToken.AccessToken = yield* p.token
+  const redacted: Redacted.Redacted<string> = token.value
+  const session = yield* (yield* CentrapayUser.CentrapayUser).loginLoopback()
+  const listener = yield* LoopbackRedirect.Listener
+  const served = yield* Server.serve(yield* Paysera.make())
+  return [redacted, session.claims.sub, listener, served] as const
+})
+const cache: typeof TokenCache.make = TokenCache.make
+
+export const main = program.pipe(
+  Effect.scoped,
+  Effect.provide(Layer.mergeAll(paysera, cryptofuse, autopay, apiKey, user, NodeLoopbackRedirect.layer)),
+  Effect.provide(NodeHttpClient.layerUndici)
+)
+export { cache }
+`
+  for (const moduleResolution of ["NodeNext", "Bundler"]) {
+    check(`tsc: a consumer file under moduleResolution ${moduleResolution}, lib ES2022, skipLibCheck false`, () => {
+      const dir = path.join(app, `tsc-${moduleResolution}`)
+      fs.mkdirSync(dir, { recursive: true })
+      fs.writeFileSync(path.join(dir, "consumer.ts"), consumerTs)
+      fs.writeFileSync(
+        path.join(dir, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: {
+            target: "ES2022",
+            lib: ["ES2022"],
+            module: moduleResolution === "NodeNext" ? "NodeNext" : "ESNext",
+            moduleResolution,
+            types: ["node"],
+            strict: true,
+            exactOptionalPropertyTypes: true,
+            skipLibCheck: false,
+            noEmit: true
+          },
+          files: ["consumer.ts"]
+        })
+      )
+      run(path.join(app, "node_modules", ".bin", "tsc"), ["-p", dir], { cwd: app })
+    })
+  }
+
+  for (const dir of ["core", ...providers]) {
+    check(`esbuild --platform=browser: @auth-pipeline/${dir} bundles with no Node built-ins`, () => {
+      const entry = path.join(app, `browser-${dir}.mjs`)
+      fs.writeFileSync(entry, `export * from "@auth-pipeline/${dir}"\n`)
+      const out = path.join(app, `browser-${dir}.bundle.js`)
+      const result = spawnSync(bin("esbuild"), [
+        entry,
+        "--bundle",
+        "--platform=browser",
+        "--format=esm",
+        "--log-level=error",
+        `--outfile=${out}`
+      ], { cwd: app, encoding: "utf8" })
+      if (result.status !== 0) throw new Error(result.stderr)
+      const text = fs.readFileSync(out, "utf8")
+      const builtins = [...new Set(text.match(/["'](node:[a-z_/]+)["']/g) ?? [])]
+      if (builtins.length > 0) throw new Error(`bundle references ${builtins.join(", ")}`)
+      return `${(fs.statSync(out).size / 1024).toFixed(0)} KiB unminified`
+    })
+  }
+} finally {
+  if (!keep) fs.rmSync(work, { recursive: true, force: true })
+}
+
+const passed = results.filter((r) => r.ok).length
+const failed = results.length - passed
+fs.mkdirSync(path.join(root, ".tmp"), { recursive: true })
+fs.writeFileSync(path.join(root, ".tmp", "consumer-check.json"), JSON.stringify({ passed, failed }))
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed === 0 ? 0 : 1)

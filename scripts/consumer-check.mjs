@@ -22,8 +22,17 @@ const root = path.resolve(import.meta.dirname, "..")
 const bin = (name) => path.join(root, "node_modules", ".bin", name)
 const keep = process.argv.includes("--keep")
 
-/** The install line of the README, less the packages themselves (installed from the tarballs). */
-export const effectLine = ["effect@^3.22.4", "@effect/platform@^0.97.2", "@effect/platform-node@~0.108.0"]
+// The README's Install section: its `npm install` line (the Effect v3 line pinned; our own packages
+// come from the tarballs instead) and its first-request file, run as written.
+const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
+const installLine = readme.match(/^npm install (@auth-pipeline\/.*)$/m)?.[1]
+const firstRequest = readme.match(/```js\n(\/\/ first-request\.mjs[^]*?)```/)?.[1]
+if (installLine === undefined || firstRequest === undefined) {
+  console.error("README.md: the Install section's npm install line or first-request.mjs block is missing")
+  process.exit(1)
+}
+const effectLine = installLine.split(/\s+/).filter((spec) => !spec.startsWith("@auth-pipeline/"))
+const promised = firstRequest.match(/console\.log\(.*\) \/\/ (.+)$/m)?.[1]
 
 const results = []
 const check = (name, fn) => {
@@ -113,7 +122,9 @@ try {
       const nm = path.join(dir, "node_modules")
       if (!fs.existsSync(nm)) return
       for (const entry of fs.readdirSync(nm)) {
-        const scoped = entry.startsWith("@") ? fs.readdirSync(path.join(nm, entry)).map((e) => `${entry}/${e}`) : [entry]
+        const scoped = entry.startsWith("@")
+          ? fs.readdirSync(path.join(nm, entry)).map((e) => `${entry}/${e}`)
+          : [entry]
         for (const name of scoped) {
           const at = path.join(nm, name)
           if (name === "effect") copies.add(fs.realpathSync(at))
@@ -128,36 +139,10 @@ try {
     return `effect ${version}`
   })
 
-  check("plain node (ESM, no tsx): Paysera against the sandbox on 127.0.0.1", () => {
-    fs.writeFileSync(
-      path.join(app, "paysera.mjs"),
-      `import { PayseraAuth } from "@auth-pipeline/paysera"
-import { Paysera, Server } from "@auth-pipeline/sandbox"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Effect, Redacted } from "effect"
-
-const program = Effect.gen(function*() {
-  const url = yield* Server.serve(yield* Paysera.make())
-  const response = yield* Effect.gen(function*() {
-    const paysera = yield* PayseraAuth.PayseraAuth
-    const response = yield* paysera.client.get(Paysera.resourcePath)
-    const token = yield* paysera.token
-    console.log(response.status, token.tokenType, String(token.value))
-    return response
-  }).pipe(Effect.provide(PayseraAuth.layer({
-    clientId: "sandbox-client",
-    clientSecret: Redacted.make("sandbox-secret"),
-    tokenUrl: url + Paysera.tokenPath,
-    baseUrl: url
-  })))
-  return response.status
-})
-const status = await Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
-if (status !== 200) process.exit(1)
-`
-    )
-    const out = run(process.execPath, ["paysera.mjs"], { cwd: app, timeout: 60_000 })
-    if (!/^200 Bearer <redacted>$/m.test(out)) throw new Error(`unexpected output: ${out}`)
+  check("plain node (ESM, no tsx): the README's first-request.mjs against the sandbox on 127.0.0.1", () => {
+    fs.writeFileSync(path.join(app, "first-request.mjs"), firstRequest)
+    const out = run(process.execPath, ["first-request.mjs"], { cwd: app, timeout: 60_000 })
+    if (out.trim() !== promised) throw new Error(`printed ${JSON.stringify(out)}, the README promises ${promised}`)
     return out.trim()
   })
 

@@ -168,14 +168,15 @@ export const make = (
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
+ * // on Node; in browsers and edge runtimes: FetchHttpClient.layer from "@effect/platform"
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import { Layer, Redacted } from "effect"
  * import { AutopayAuth } from "@auth-pipeline/autopay"
  *
  * const AutopayLive = AutopayAuth.layer({
  *   clientId: "kWmliLIrb79QfsF9r3vJE4xrKMcdcrrA",
  *   clientSecret: Redacted.make("your-client-secret")
- * }).pipe(Layer.provide(FetchHttpClient.layer))
+ * }).pipe(Layer.provide(NodeHttpClient.layerUndici))
  * ```
  *
  * @since 0.1.0

@@ -101,12 +101,13 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
+ * // on Node; in browsers and edge runtimes: FetchHttpClient.layer from "@effect/platform"
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import { Layer } from "effect"
  * import { CentrapayApiKey } from "@auth-pipeline/centrapay"
  *
  * const CentrapayLive = CentrapayApiKey.layer({ apiKey: CentrapayApiKey.testMerchantApiKey }).pipe(
- *   Layer.provide(FetchHttpClient.layer)
+ *   Layer.provide(NodeHttpClient.layerUndici)
  * )
  * ```
  *

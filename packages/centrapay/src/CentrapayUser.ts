@@ -182,12 +182,13 @@ export const make = (
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
+ * // on Node; in browsers and edge runtimes: FetchHttpClient.layer from "@effect/platform"
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import { Layer } from "effect"
  * import { CentrapayUser } from "@auth-pipeline/centrapay"
  *
  * const CentrapayUserLive = CentrapayUser.layer({ clientId: "7mapl0nqonkgl5vfeb3cf86miu" }).pipe(
- *   Layer.provide(FetchHttpClient.layer)
+ *   Layer.provide(NodeHttpClient.layerUndici)
  * )
  * ```
  *

@@ -167,7 +167,8 @@ export const make = (
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
+ * // on Node; in browsers and edge runtimes: FetchHttpClient.layer from "@effect/platform"
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import { Layer, Redacted } from "effect"
  * import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
  *
@@ -176,7 +177,7 @@ export const make = (
  *   clientSecret: Redacted.make("your_client_secret"),
  *   baseUrl: "https://api.example.com",
  *   admin: true
- * }).pipe(Layer.provide(FetchHttpClient.layer))
+ * }).pipe(Layer.provide(NodeHttpClient.layerUndici))
  * ```
  *
  * @since 0.1.0

@@ -11,7 +11,7 @@
 import { AutopayAuth } from "@auth-pipeline/autopay"
 import type { AccessToken } from "@auth-pipeline/core"
 import { Autopay, Emulator, Server } from "@auth-pipeline/sandbox"
-import { FetchHttpClient } from "@effect/platform"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Cause, Console, Duration, Effect, Exit, Option, Redacted } from "effect"
 
 const describeToken = (token: AccessToken.AccessToken): string => {
@@ -66,7 +66,7 @@ const main = Effect.gen(function*() {
   )
   const counters = yield* emulator.counters
   yield* Console.log(`token requests: ${counters.tokenRequests}, tokens issued: ${counters.tokensIssued}`)
-}).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+}).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
 
 Effect.runPromiseExit(main).then((exit) => {
   if (Exit.isFailure(exit)) {

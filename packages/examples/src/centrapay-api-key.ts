@@ -10,7 +10,7 @@
  */
 import { CentrapayApiKey } from "@auth-pipeline/centrapay"
 import { Centrapay, Server } from "@auth-pipeline/sandbox"
-import { FetchHttpClient } from "@effect/platform"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Cause, Console, Effect, Exit, Option, Redacted } from "effect"
 
 const memberships = "/api/account-memberships"
@@ -41,7 +41,7 @@ const main = Effect.gen(function*() {
   yield* program(Option.some(emulator)).pipe(
     Effect.provide(CentrapayApiKey.layer({ apiKey: CentrapayApiKey.testMerchantApiKey, baseUrl }))
   )
-}).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+}).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
 
 Effect.runPromiseExit(main).then((exit) => {
   if (Exit.isFailure(exit)) {

@@ -17,8 +17,9 @@ import { CentrapayUser } from "@auth-pipeline/centrapay"
 import { type AccessToken, FileTokenStore, type LoopbackRedirect, type TokenStore } from "@auth-pipeline/core"
 import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
-import { FetchHttpClient, FileSystem, type HttpClient } from "@effect/platform"
+import { FileSystem, type HttpClient } from "@effect/platform"
 import { NodeFileSystem } from "@effect/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Cause, Console, Effect, Exit, Option, type Scope } from "effect"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -123,7 +124,7 @@ const main = Effect.suspend((): Effect.Effect<
   FileSystem.FileSystem | HttpClient.HttpClient | LoopbackRedirect.Listener | Scope.Scope
 > => process.env["CENTRAPAY_CLIENT_ID"] !== undefined ? real : sandbox).pipe(
   Effect.scoped,
-  Effect.provide([FetchHttpClient.layer, NodeFileSystem.layer, NodeLoopbackRedirect.layer])
+  Effect.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer, NodeLoopbackRedirect.layer])
 )
 
 Effect.runPromiseExit(main).then((exit) => {

@@ -12,7 +12,7 @@
 import type { AccessToken } from "@auth-pipeline/core"
 import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
 import { Cryptofuse, Emulator, Server } from "@auth-pipeline/sandbox"
-import { FetchHttpClient } from "@effect/platform"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Cause, Console, Effect, Exit, Option, Redacted } from "effect"
 
 const describeToken = (token: AccessToken.AccessToken): string => {
@@ -57,7 +57,7 @@ const main = Effect.gen(function*() {
     `token requests: ${counters.tokenRequests} (Basic ${counters.tokenRequestsByAuthMethod.client_secret_basic}, ` +
       `body ${counters.tokenRequestsByAuthMethod.client_secret_post})`
   )
-}).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+}).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
 
 Effect.runPromiseExit(main).then((exit) => {
   if (Exit.isFailure(exit)) {

@@ -10,7 +10,7 @@ import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
 import { PayseraAuth } from "@auth-pipeline/paysera"
 import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
 import { Autopay, Centrapay, CentrapayOidc, Cryptofuse, Paysera, Server } from "@auth-pipeline/sandbox"
-import { FetchHttpClient } from "@effect/platform"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Clock, Console, Duration, Effect, Option, Redacted } from "effect"
 import { pathToFileURL } from "node:url"
 
@@ -183,7 +183,7 @@ export const demo = Effect.gen(function*() {
   yield* centrapay
   yield* centrapayUser
   yield* Console.log("\nNo token or secret was printed: they are Redacted end to end.")
-}).pipe(Effect.scoped, Effect.provide([FetchHttpClient.layer, NodeLoopbackRedirect.layer]))
+}).pipe(Effect.scoped, Effect.provide([NodeHttpClient.layerUndici, NodeLoopbackRedirect.layer]))
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   Effect.runPromise(demo).catch((error) => {

@@ -11,7 +11,7 @@
 import type { AccessToken } from "@auth-pipeline/core"
 import { PayseraAuth } from "@auth-pipeline/paysera"
 import { Emulator, Paysera, Server } from "@auth-pipeline/sandbox"
-import { FetchHttpClient } from "@effect/platform"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Cause, Console, Effect, Exit, Option, Redacted } from "effect"
 
 const methodsPath = "/checkout-project/integration/v1/methods"
@@ -71,7 +71,7 @@ const main = Effect.gen(function*() {
       })
     )
   )
-}).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+}).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
 
 Effect.runPromiseExit(main).then((exit) => {
   if (Exit.isFailure(exit)) {

@@ -1,10 +1,26 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Either } from "effect"
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
 import { render } from "../src/simulator/Report.js"
-import { parse, parseDuration } from "../src/simulator/Scenario.js"
+import { parse, parseDuration, usage } from "../src/simulator/Scenario.js"
 import { run } from "../src/simulator/Simulation.js"
 
 const scenario = (argv: Array<string>) => Either.getOrThrow(parse(argv))
+
+const simulate = fileURLToPath(new URL("../src/simulate.ts", import.meta.url))
+
+/** `tsx src/simulate.ts ...args` as `npm run simulate -- ...args` runs it. */
+const cli = (...args: Array<string>) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", simulate, ...args],
+      { timeout: 30_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : (error as { code?: number }).code ?? 1, stdout, stderr })
+    )
+  })
 
 describe("npm run simulate", () => {
   it.effect("24 h of Paysera at 5 rps with a 300 s buffer: ~27 token requests, one every ~55 min, none failed", () =>
@@ -78,5 +94,21 @@ describe("npm run simulate", () => {
     expect(Either.isLeft(parse(["--hours"]))).toBe(true)
     expect(Either.isLeft(parse(["--revoke-every", "soon"]))).toBe(true)
     expect(Either.isLeft(parse(["--bogus", "1"]))).toBe(true)
+  })
+
+  it("--help and -h print the usage on stdout and exit 0", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const { code, stdout, stderr } = await cli(flag)
+      expect(code).toBe(0)
+      expect(stderr).toBe("")
+      expect(stdout.trim()).toBe(usage)
+    }
+  })
+
+  it("an unknown option prints the problem and the usage on stderr and exits 2", async () => {
+    const { code, stdout, stderr } = await cli("--bogus", "1")
+    expect(code).toBe(2)
+    expect(stdout).toBe("")
+    expect(stderr.trim()).toBe(`unknown option --bogus\n${usage}`)
   })
 })

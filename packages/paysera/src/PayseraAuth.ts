@@ -166,14 +166,15 @@ export const make = (
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
+ * // on Node; in browsers and edge runtimes: FetchHttpClient.layer from "@effect/platform"
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import { Layer, Redacted } from "effect"
  * import { PayseraAuth } from "@auth-pipeline/paysera"
  *
  * const PayseraLive = PayseraAuth.layer({
  *   clientId: "your-client-id",
  *   clientSecret: Redacted.make("your-client-secret")
- * }).pipe(Layer.provide(FetchHttpClient.layer))
+ * }).pipe(Layer.provide(NodeHttpClient.layerUndici))
  * ```
  *
  * @since 0.1.0

@@ -2,7 +2,8 @@
  * The README's CentrapayOidc example, run as it is written there (through the package entry point).
  */
 import { CentrapayOidc } from "@auth-pipeline/sandbox"
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { createHash } from "node:crypto"
@@ -40,7 +41,7 @@ describe("README: CentrapayOidc", () => {
         )
       )
       expect(yield* api.json).toMatchObject({ sub: "user-1", auth: "jwt" })
-    }).pipe(Effect.provide(FetchHttpClient.layer)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scoped("CentrapayOidc.layer provides the running emulator as a service", () =>
     Effect.gen(function*() {

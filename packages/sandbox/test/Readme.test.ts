@@ -2,7 +2,8 @@
  * The README's examples, run as they are written there.
  */
 import { Autopay, Cryptofuse, Emulator, InMemory, Paysera, Server } from "@auth-pipeline/sandbox"
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
 
@@ -36,7 +37,7 @@ describe("README", () => {
         )
       )
       expect(yield* response.json).toMatchObject({ expires_in: 36000, scope: "read write admin" })
-    }).pipe(Effect.provide(FetchHttpClient.layer)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.effect("refuses a 60 s token after 60 s of TestClock time", () =>
     Effect.gen(function*() {

@@ -40,7 +40,12 @@ export const parseDuration = (text: string): Either.Either<Duration.Duration, st
 
 export const usage = `usage: npm run simulate -- [--provider paysera|cryptofuse|autopay] [--hours H] [--rps N]
                          [--revoke-every DURATION] [--token-endpoint-outage DURATION[@START]]
+       npm run simulate -- --help   (or -h: this text)
+  defaults: --provider paysera --hours 24 --rps 5, no faults
   durations: 30s, 10m, 2h, 1d; the outage starts at START (default 50m) of simulated time`
+
+/** Whether the command line asks for the usage (`--help` or `-h` anywhere). */
+export const wantsHelp = (argv: ReadonlyArray<string>): boolean => argv.includes("--help") || argv.includes("-h")
 
 /** Parses command-line arguments; defaults: paysera, 24 hours, 5 requests a second. */
 export const parse = (argv: ReadonlyArray<string>): Either.Either<Scenario, string> => {

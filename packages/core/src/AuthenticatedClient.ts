@@ -17,6 +17,7 @@ import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import type { AccessToken } from "./AccessToken.js"
 import * as CredentialScheme from "./CredentialScheme.js"
+import * as RedactHttp from "./internal/redactHttp.js"
 import * as Metrics from "./Metrics.js"
 
 /**
@@ -129,8 +130,12 @@ const redacting = (name: string) =>
 export const layerRedactHeader = (header: string): Layer.Layer<never> =>
   Layer.scopedDiscard(Effect.locallyScopedWith(Headers.currentRedactedNames, addName(header.toLowerCase())))
 
+/** A credential header, unless it is the placeholder of a request copied out of an error. */
+const carries = (request: HttpClientRequest.HttpClientRequest, name: string) =>
+  request.headers[name] !== undefined && request.headers[name] !== RedactHttp.placeholder
+
 const hasOwnCredential = (request: HttpClientRequest.HttpClientRequest, name: string) =>
-  request.headers["authorization"] !== undefined || request.headers[name] !== undefined
+  carries(request, "authorization") || carries(request, name)
 
 /**
  * Wraps a client so each request carries a token from `tokens`, applied with `scheme`
@@ -157,8 +162,13 @@ export const make = <E, E2, Err, R>(
   const rejected = options?.invalidTokenInBody ? rejectedByStatusOrBody : rejectedByStatus
   const name = CredentialScheme.headerName(scheme)
   const retries = Metric.tagged(Metrics.unauthorizedRetries, "cache", tokens.name ?? "default")
+  // The response and any HttpClientError leave with a copy of the request that has no credential.
   const send = (request: HttpClientRequest.HttpClientRequest, token: AccessToken) =>
-    client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, token.value)))
+    RedactHttp.exchange(
+      client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, token.value))),
+      [name],
+      [token.value]
+    )
   const retry = (
     request: HttpClientRequest.HttpClientRequest,
     token: AccessToken,
@@ -192,7 +202,12 @@ export const make = <E, E2, Err, R>(
     (requestEffect) =>
       Effect.flatMap(
         requestEffect,
-        (request) => redact(hasOwnCredential(request, name) ? client.execute(request) : authenticated(request))
+        (request) =>
+          redact(
+            hasOwnCredential(request, name)
+              ? RedactHttp.exchange(client.execute(request), [name], [])
+              : authenticated(request)
+          )
       ),
     Effect.succeed
   )
@@ -215,9 +230,15 @@ export const apiKey = <Err, R>(
   return HttpClient.makeWith<never, never, Err | Unauthorized, R>(
     (requestEffect) =>
       Effect.flatMap(requestEffect, (request) => {
-        if (hasOwnCredential(request, name)) return client.execute(request)
+        if (hasOwnCredential(request, name)) return RedactHttp.exchange(client.execute(request), [name], [])
         return Effect.flatMap(
-          client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, options.key))),
+          RedactHttp.exchange(
+            client.execute(
+              HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, options.key))
+            ),
+            [name],
+            [options.key]
+          ),
           (response) =>
             isRejected(response)
               ? Effect.zipRight(discard(response), Effect.fail(unauthorized(request, response, false)))

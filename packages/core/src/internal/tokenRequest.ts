@@ -35,7 +35,7 @@ const secretsOf = (endpoint: TokenEndpoint, request: TokenRequest): ReadonlyArra
   return [
     ...ClientAuthentication.secret(auth),
     // a server echoing the request may show the Authorization header rather than the secret
-    ...(auth._tag === "client_secret_basic" ? basicCredentialForms(auth.clientId, auth.clientSecret) : []),
+    ...(auth._tag === "none" ? [] : basicCredentialForms(auth.clientId, auth.clientSecret)),
     ...request.params.flatMap(([, v]) => (typeof v === "string" ? [] : [v]))
   ]
 }

@@ -143,6 +143,9 @@ const hasOwnCredential = (request: HttpClientRequest.HttpClientRequest, name: st
  * is passed through untouched. On rejection: invalidate the token sent, get a new one, re-send
  * once; a second rejection fails with {@link Unauthorized}.
  *
+ * Responses and `HttpClientError`s leave with a copy of the request that has no credential
+ * (credential headers `<redacted>`, body dropped), so no rendering of them shows it.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -215,7 +218,8 @@ export const make = <E, E2, Err, R>(
 
 /**
  * Wraps a client so each request carries a fixed API key in `header` (default `X-Api-Key`).
- * There is nothing to refresh: a rejection fails at once with {@link Unauthorized}.
+ * There is nothing to refresh: a rejection fails at once with {@link Unauthorized}. Responses and
+ * `HttpClientError`s leave without the key, as with {@link make}.
  *
  * @since 0.1.0
  * @category constructors

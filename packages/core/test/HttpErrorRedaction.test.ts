@@ -143,7 +143,9 @@ describe("HttpClientErrors leaving an authenticated client carry no credential",
 
   it.effect("the response handed to the caller references a request without the credential", () =>
     Effect.gen(function*() {
-      const { client: fake } = yield* _fakeHttp((sent) => Effect.succeed({ json: { you_sent: sent.headers } }))
+      const { client: fake } = yield* _fakeHttp((sent) =>
+        Effect.succeed({ json: { you_sent: sent.headers }, headers: { "set-cookie": "session=SESSION-SECRET-7" } })
+      )
       for (const [flavour, client] of Object.entries(clients(fake))) {
         const response = yield* client.get("https://api.test/echo")
         const body = (yield* response.json) as { you_sent: Record<string, string> }
@@ -153,7 +155,10 @@ describe("HttpClientErrors leaving an authenticated client carry no credential",
         expect(response.request.url, flavour).toBe("https://api.test/echo")
         expect(Object.values(response.request.headers)).toContain("<redacted>")
         // its renderings (the body included, now that it was read) show no credential
-        expectClean([inspect(response, { depth: 30 }), JSON.stringify(response), String(response)].join("\n"))
+        const text = [inspect(response, { depth: 30 }), JSON.stringify(response), String(response)].join("\n")
+        expectClean(text)
+        expect(text).not.toContain("SESSION-SECRET-7")
+        expect(response.headers["set-cookie"]).toBe("session=SESSION-SECRET-7")
       }
     }))
 

@@ -132,4 +132,5 @@ export const excerptJson = (json: unknown, secrets: ReadonlyArray<Redacted.Redac
 
 /** A short excerpt of a text body with `name=value` credential pairs and known secrets redacted. */
 export const excerptText = (text: string, secrets: ReadonlyArray<Redacted.Redacted<string>>): string =>
-  truncate(scrub(text, secrets).replace(sensitivePair, "$1<redacted>").replace(/\s+/g, " ").trim())
+  // scrubbed again after whitespace is collapsed, which could join a secret that was split by it
+  truncate(scrub(scrub(text, secrets).replace(sensitivePair, "$1<redacted>").replace(/\s+/g, " ").trim(), secrets))

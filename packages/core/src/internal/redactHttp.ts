@@ -182,9 +182,16 @@ class RedactedResponse implements HttpClientResponse.HttpClientResponse {
   }
   toJSON(): unknown {
     const json = this.original.toJSON()
-    const safe = typeof json === "object" && json !== null && "request" in json
-      ? { ...json, request: this.request.toJSON() }
-      : json
+    if (typeof json !== "object" || json === null) return scrubDeep(json, this.redaction.secrets)
+    const safe: Record<string, unknown> = { ...json }
+    if ("request" in safe) safe.request = this.request.toJSON()
+    if (typeof safe.headers === "object" && safe.headers !== null) {
+      // response headers such as set-cookie: redacted by name, as Effect does in its logs
+      const names = [...credentialHeaders, ...this.redaction.headers]
+      const headers: Record<string, unknown> = {}
+      for (const [name, value] of Object.entries(safe.headers)) headers[name] = named(name, names) ? placeholder : value
+      safe.headers = headers
+    }
     return scrubDeep(safe, this.redaction.secrets)
   }
   toString(): string {

@@ -17,6 +17,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type { AccessToken } from "./AccessToken.js"
 import * as CredentialScheme from "./CredentialScheme.js"
+import * as RedactHttp from "./internal/redactHttp.js"
 import * as Metrics from "./Metrics.js"
 
 /**
@@ -129,14 +130,21 @@ const redacting = (name: string) =>
 export const layerRedactHeader = (header: string): Layer.Layer<never> =>
   Layer.scopedDiscard(Effect.locallyScopedWith(Headers.currentRedactedNames, addName(header.toLowerCase())))
 
+/** A credential header, unless it is the placeholder of a request copied out of an error. */
+const carries = (request: HttpClientRequest.HttpClientRequest, name: string) =>
+  request.headers[name] !== undefined && request.headers[name] !== RedactHttp.placeholder
+
 const hasOwnCredential = (request: HttpClientRequest.HttpClientRequest, name: string) =>
-  request.headers["authorization"] !== undefined || request.headers[name] !== undefined
+  carries(request, "authorization") || carries(request, name)
 
 /**
  * Wraps a client so each request carries a token from `tokens`, applied with `scheme`
  * (default Bearer). A request that already has an `Authorization` header (or the scheme's header)
  * is passed through untouched. On rejection: invalidate the token sent, get a new one, re-send
  * once; a second rejection fails with {@link Unauthorized}.
+ *
+ * Responses and `HttpClientError`s leave with a copy of the request that has no credential
+ * (credential headers `<redacted>`, body dropped), so no rendering of them shows it.
  *
  * @since 0.1.0
  * @category constructors
@@ -157,8 +165,13 @@ export const make = <E, E2, Err, R>(
   const rejected = options?.invalidTokenInBody ? rejectedByStatusOrBody : rejectedByStatus
   const name = CredentialScheme.headerName(scheme)
   const retries = Metric.tagged(Metrics.unauthorizedRetries, "cache", tokens.name ?? "default")
+  // The response and any HttpClientError leave with a copy of the request that has no credential.
   const send = (request: HttpClientRequest.HttpClientRequest, token: AccessToken) =>
-    client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, token.value)))
+    RedactHttp.exchange(
+      client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, token.value))),
+      [name],
+      [token.value]
+    )
   const retry = (
     request: HttpClientRequest.HttpClientRequest,
     token: AccessToken,
@@ -192,7 +205,12 @@ export const make = <E, E2, Err, R>(
     (requestEffect) =>
       Effect.flatMap(
         requestEffect,
-        (request) => redact(hasOwnCredential(request, name) ? client.execute(request) : authenticated(request))
+        (request) =>
+          redact(
+            hasOwnCredential(request, name)
+              ? RedactHttp.exchange(client.execute(request), [name], [])
+              : authenticated(request)
+          )
       ),
     Effect.succeed
   )
@@ -200,7 +218,8 @@ export const make = <E, E2, Err, R>(
 
 /**
  * Wraps a client so each request carries a fixed API key in `header` (default `X-Api-Key`).
- * There is nothing to refresh: a rejection fails at once with {@link Unauthorized}.
+ * There is nothing to refresh: a rejection fails at once with {@link Unauthorized}. Responses and
+ * `HttpClientError`s leave without the key, as with {@link make}.
  *
  * @since 0.1.0
  * @category constructors
@@ -215,9 +234,15 @@ export const apiKey = <Err, R>(
   return HttpClient.makeWith<never, never, Err | Unauthorized, R>(
     (requestEffect) =>
       Effect.flatMap(requestEffect, (request) => {
-        if (hasOwnCredential(request, name)) return client.execute(request)
+        if (hasOwnCredential(request, name)) return RedactHttp.exchange(client.execute(request), [name], [])
         return Effect.flatMap(
-          client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, options.key))),
+          RedactHttp.exchange(
+            client.execute(
+              HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, options.key))
+            ),
+            [name],
+            [options.key]
+          ),
           (response) =>
             isRejected(response)
               ? Effect.zipRight(discard(response), Effect.fail(unauthorized(request, response, false)))

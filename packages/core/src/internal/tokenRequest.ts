@@ -15,7 +15,7 @@ import type { TokenEndpoint } from "../TokenEndpoint.js"
 import { validateUrl } from "../TokenEndpoint.js"
 import { OAuthError, RateLimitedError, type TokenError, TokenRequestError, TokenResponseError } from "../TokenError.js"
 import { ErrorResponse, knownFields, TokenResponse } from "../TokenResponse.js"
-import { excerptJson, excerptText, reveal, scrub } from "./redact.js"
+import { basicCredentialForms, excerptJson, excerptText, reveal, scrub } from "./redact.js"
 import { invalidPaths } from "./schemaIssues.js"
 
 /** A request parameter; secret values stay `Redacted` until the body is encoded. */
@@ -30,10 +30,15 @@ export interface TokenRequest {
   readonly previousRefreshToken: Option.Option<Redacted.Redacted<string>>
 }
 
-const secretsOf = (endpoint: TokenEndpoint, request: TokenRequest): ReadonlyArray<Redacted.Redacted<string>> => [
-  ...ClientAuthentication.secret(endpoint.clientAuthentication),
-  ...request.params.flatMap(([, v]) => (typeof v === "string" ? [] : [v]))
-]
+const secretsOf = (endpoint: TokenEndpoint, request: TokenRequest): ReadonlyArray<Redacted.Redacted<string>> => {
+  const auth = endpoint.clientAuthentication
+  return [
+    ...ClientAuthentication.secret(auth),
+    // a server echoing the request may show the Authorization header rather than the secret
+    ...(auth._tag === "none" ? [] : basicCredentialForms(auth.clientId, auth.clientSecret)),
+    ...request.params.flatMap(([, v]) => (typeof v === "string" ? [] : [v]))
+  ]
+}
 
 const buildRequest = (
   endpoint: TokenEndpoint,
@@ -149,7 +154,7 @@ const processResponse = (
             status,
             error: scrub(body.error, secrets),
             errorDescription: Option.map(Option.fromNullable(body.error_description), (d) => scrub(d, secrets)),
-            errorUri: Option.fromNullable(body.error_uri)
+            errorUri: Option.map(Option.fromNullable(body.error_uri), (u) => scrub(u, secrets))
           })
         )
     })

@@ -1,3 +1,4 @@
+import * as Encoding from "effect/Encoding"
 import * as Redacted from "effect/Redacted"
 
 /** `application/x-www-form-urlencoded` encoding of one value (RFC 6749 Appendix B). */
@@ -89,7 +90,8 @@ export const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted<str
   return out
 }
 
-const base64 = (s: string) => Buffer.from(s, "utf8").toString("base64")
+// UTF-8 then base64, in any runtime (no Buffer: core bundles for browsers).
+const base64 = (s: string) => Encoding.encodeBase64(s)
 
 /**
  * The forms an HTTP Basic credential `id:secret` travels in, as secrets to scrub: the base64 of

@@ -48,6 +48,12 @@ export interface AccessTokenProps {
   readonly extra: Readonly<Record<string, unknown>>
 }
 
+/** An epoch time as an ISO date; a time outside `Date`'s range (which `toISOString` throws on) as its number. */
+const isoDate = (millis: number): string => {
+  const date = new Date(millis)
+  return Number.isNaN(date.getTime()) ? String(millis) : date.toISOString()
+}
+
 /**
  * An OAuth 2.0 access token. Its secrets are `Redacted`: `toString`, `JSON.stringify` and
  * `util.inspect` never show them. Two tokens are `Equal` when their values are the same.
@@ -103,11 +109,8 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
       value: "<redacted>",
       tokenType: this.tokenType,
       scopes: this.scopes,
-      issuedAt: new Date(this.issuedAt).toISOString(),
-      expiresAt: Option.match(this.expiresAt, {
-        onNone: () => null,
-        onSome: (t) => new Date(t).toISOString()
-      }),
+      issuedAt: isoDate(this.issuedAt),
+      expiresAt: Option.match(this.expiresAt, { onNone: () => null, onSome: isoDate }),
       refreshToken: Option.isSome(this.refreshToken) ? "<redacted>" : null,
       idToken: Option.isSome(this.idToken) ? "<redacted>" : null,
       // Unknown members may hold credentials too (e.g. a nested user token): redact those.

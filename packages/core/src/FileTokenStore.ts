@@ -14,18 +14,24 @@
  *   less than 2 s old (file times are coarse and a replaced file's inode is soon reused, so two
  *   quick writes can look alike). So each process sees another's write on its next `get`, and a
  *   removed file reads as no token (on a local file system: a network one may cache attributes).
- * - `compareAndSet` reads the file under the store's lock and compares with what it holds then,
- *   never with what this process last saw: a newer token another process wrote (a rotated refresh
- *   token) is not overwritten from a stale view. `set` replaces whatever the file holds (a login, a
- *   logout: the last writer wins). Every write goes to the file first, then to memory; a failed
- *   write changes neither.
- * - Not guaranteed: there is no lock across processes. `compareAndSet` is atomic within the process
- *   (a semaphore) only; a write by another process that lands between its read and its rename
- *   (milliseconds) is overwritten. Two processes that refresh at the very same moment both send the
- *   same refresh token: with rotation the provider accepts one and the other gets `invalid_grant`;
- *   its `compareAndSet` against the token it used fails once the winner's token is in the file,
- *   and a `TokenCache` then serves the winner's token instead of asking for a login.
- *   Replicas that share a token (a fleet of servers) need a shared store with its own
+ * - `set` and `compareAndSet` hold a lock across processes: `<path>.lock`, created exclusively
+ *   (`O_EXCL`) and removed by its holder. `compareAndSet` reads the file under that lock and
+ *   compares with what it holds then, never with what this process last saw, so it is atomic
+ *   across the processes sharing the file: of several processes rotating one token set, each
+ *   rotation builds on the one before and none is overwritten (proven with 4 processes). `set`
+ *   replaces whatever the file holds (a login, a logout: the last writer wins). Every write goes to
+ *   the file first, then to memory; a failed write changes neither. `get` takes no lock: the
+ *   rename makes each read see a whole file.
+ * - A writer waits for the lock up to `lockTimeout` (10 s), then fails with a `TokenStoreError`. A
+ *   lock older than `staleLockAfter` (10 s, by its modification time) was left by a crashed
+ *   process and is broken; a holder that stalled that long (a suspended process) has lost it, and
+ *   its write fails rather than replace the file. The lock is advisory: only this store honours it,
+ *   and it needs a file system with exclusive create (local disks; not every network one).
+ * - Not covered by the lock: two processes that refresh at the very same moment both send the
+ *   same refresh token (the provider sees both); with rotation it accepts one and the other gets
+ *   `invalid_grant`, whose `compareAndSet` against the token it used fails once the winner's token
+ *   is in the file, and a `TokenCache` then serves the winner's token instead of asking for a
+ *   login. Replicas that share a token (a fleet of servers) need a shared store with its own
  *   compare-and-set.
  * - A missing file is no token. An unreadable, corrupt or schema-invalid file fails `get` and
  *   `compareAndSet` with a `TokenStoreError` whose detail never quotes the file (it holds
@@ -48,6 +54,7 @@
  * @since 0.1.0
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
@@ -63,15 +70,29 @@ import type { TokenStore } from "./TokenStore.js"
 export interface Options {
   /**
    * The file. Its directory is created (`0o700`, with any missing parents) on the first write;
-   * temp files are written next to it as `<path>.<uuid>.tmp`.
+   * temp files are written next to it as `<path>.<uuid>.tmp`, and the lock across processes is
+   * `<path>.lock`.
    */
   readonly path: string
+  /**
+   * How long `set` and `compareAndSet` wait for another process's lock before failing with a
+   * `TokenStoreError`. Default 10 s.
+   */
+  readonly lockTimeout?: Duration.DurationInput | undefined
+  /**
+   * A lock older than this (by its modification time) was left by a crashed process and is
+   * broken. A holder that stalls this long (a suspended process) loses the lock, and its write
+   * fails instead of replacing the file. Default 10 s; keep it well above the time one write
+   * takes on the slowest disk in use.
+   */
+  readonly staleLockAfter?: Duration.DurationInput | undefined
 }
 
 /**
- * A store backed by the file at `options.path`. Building it reads nothing and cannot fail; it
- * removes the temp files a crashed write left next to the file, once they are 10 minutes old (a
- * write in progress, in this process or another, takes milliseconds).
+ * A store backed by the file at `options.path`. Building it reads no token and cannot fail; it
+ * removes the temp files a crashed write left next to the file (they hold a token set): all of
+ * them when it can take the lock at once (every write holds it, so none is in progress), else
+ * only those older than 10 minutes.
  *
  * @since 0.1.0
  * @category constructors

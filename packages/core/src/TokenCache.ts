@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as Data from "effect/Data"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
@@ -66,19 +66,60 @@ export class TokenBudgetExceeded extends Data.TaggedError("TokenBudgetExceeded")
 }
 
 /**
+ * A fetch a caller waits on got no token within the cache's `retry.deadline` (all attempts and
+ * the waits between them): the token endpoint hangs or keeps failing. The fetch was stopped; the
+ * next caller starts a new one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TokenDeadlineExceeded extends Data.TaggedError("TokenDeadlineExceeded")<{
+  readonly cache: string
+  /** The deadline that passed. */
+  readonly deadline: Duration.Duration
+}> {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `No token within ${
+      Duration.format(this.deadline)
+    } (${this.cache}): the token endpoint did not answer in time`
+  }
+}
+
+/**
  * Retries of transient token endpoint failures (network, 5xx, 429): `maxRetries` more attempts,
- * exponential backoff from `baseDelay` doubling up to `maxDelay`, and a 429's `Retry-After`
- * honoured when it is at most `maxRetryAfter` (beyond that the error is returned at once).
+ * exponential backoff from `baseDelay` doubling up to `maxDelay`, and the `Retry-After` of a 429
+ * or a 503 honoured when it is at most `maxRetryAfter` (beyond that the error is returned at once).
  *
  * @since 0.1.0
  * @category models
  */
 export interface RetryOptions {
+  /** Retries after the first attempt. Default 3. */
   readonly maxRetries?: number | undefined
+  /** The first backoff delay, doubling per retry (±20 %). Default 250 ms. */
   readonly baseDelay?: Duration.DurationInput | undefined
+  /** The longest backoff delay. Default 10 s. */
   readonly maxDelay?: Duration.DurationInput | undefined
+  /** The longest `Retry-After` waited for; a longer one fails at once. Default 60 s. */
   readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /**
+   * How long a caller waits at most for a fetch (`get`, `refresh`): every attempt and the waits
+   * between them, on top of the endpoint's per-attempt timeout. When it passes the fetch is
+   * stopped and fails with {@link TokenDeadlineExceeded}; a retry whose wait would end past it is
+   * not made (the last error is returned at once). Background refreshes have their own schedule
+   * and no deadline. Default {@link defaultDeadline} (30 s); `Duration.infinity` turns it off.
+   */
+  readonly deadline?: Duration.DurationInput | undefined
 }
+
+/**
+ * The default {@link RetryOptions.deadline} of a fetch a caller waits on.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultDeadline: Duration.Duration = Duration.seconds(30)
 
 /**
  * @since 0.1.0
@@ -103,7 +144,7 @@ export interface Options<E, R> {
   readonly backgroundRefresh?: boolean | undefined
   /**
    * Retries of transient failures of a fetch a caller waits on. Defaults: 3 retries, 250 ms
-   * doubling to 10 s, Retry-After up to 60 s.
+   * doubling to 10 s, Retry-After up to 60 s, all within a 30 s deadline.
    */
   readonly retry?: RetryOptions | undefined
   /**
@@ -120,7 +161,12 @@ export interface Options<E, R> {
  * @since 0.1.0
  * @category models
  */
-export type TokenCacheError<E> = E | ReauthenticationRequired | TokenBudgetExceeded | TokenStoreError
+export type TokenCacheError<E> =
+  | E
+  | ReauthenticationRequired
+  | TokenBudgetExceeded
+  | TokenDeadlineExceeded
+  | TokenStoreError
 
 /**
  * @since 0.1.0

@@ -31,6 +31,14 @@ export interface TokenEndpoint {
   readonly headers: Readonly<Record<string, string>>
   /** How long one token request may take, body included. */
   readonly timeout: Duration.Duration
+  /**
+   * The `token_type` values this client understands (RFC 6749 §7.1), compared case-insensitively;
+   * a token response of any other type fails with a `TokenResponseError` (`UnsupportedTokenType`)
+   * instead of being used. Default {@link defaultTokenTypes}: `Bearer`, which is what the
+   * `CredentialScheme`s `bearer` and `raw` send. Opt in to another type (e.g. a provider that
+   * answers `N_A` for a token used as a bearer token) only when you know how it is used.
+   */
+  readonly tokenTypes: ReadonlyArray<string>
 }
 
 /**
@@ -42,7 +50,16 @@ export interface TokenEndpoint {
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
- * Builds a {@link TokenEndpoint}: form encoding, no extra headers and a 30 s timeout unless set.
+ * The token types accepted by default: `Bearer` (RFC 6750), in any case.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultTokenTypes: ReadonlyArray<string> = ["Bearer"]
+
+/**
+ * Builds a {@link TokenEndpoint}: form encoding, no extra headers, a 30 s timeout and `Bearer`
+ * tokens only unless set.
  *
  * @since 0.1.0
  * @category constructors
@@ -53,12 +70,14 @@ export const make = (options: {
   readonly bodyEncoding?: BodyEncoding | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
   readonly timeout?: Duration.DurationInput | undefined
+  readonly tokenTypes?: ReadonlyArray<string> | undefined
 }): TokenEndpoint => ({
   url: options.url.toString(),
   clientAuthentication: options.clientAuthentication,
   bodyEncoding: options.bodyEncoding ?? "form",
   headers: options.headers ?? {},
-  timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout)
+  timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
+  tokenTypes: options.tokenTypes ?? defaultTokenTypes
 })
 
 const isLoopbackHost = (hostname: string): boolean =>

@@ -27,6 +27,11 @@ export class OAuthError extends Data.TaggedError("OAuthError")<{
   readonly errorDescription: Option.Option<string>
   /** `error_uri`, when sent. */
   readonly errorUri: Option.Option<string>
+  /**
+   * The `Retry-After` of a 503 answer (seconds or an HTTP date), when sent; the cache's retries
+   * honour it as they do a 429's.
+   */
+  readonly retryAfter?: Option.Option<Duration.Duration> | undefined
 }> {
   /** @since 0.1.0 */
   override get message(): string {
@@ -58,15 +63,16 @@ export class TokenRequestError extends Data.TaggedError("TokenRequestError")<{
 
 /**
  * The token endpoint answered, but not with a usable token: an error status without an RFC 6749
- * §5.2 body (`Status`, e.g. a 502 page), a body that is not JSON (`NotJson`), or JSON that is not a
- * valid token response (`InvalidBody`). `excerpt` is a short part of the body with credentials
- * and tokens replaced by `<redacted>`.
+ * §5.2 body (`Status`, e.g. a 502 page), a body that is not JSON (`NotJson`), JSON that is not a
+ * valid token response (`InvalidBody`), or a valid one whose `token_type` this client does not
+ * accept (`UnsupportedTokenType`, RFC 6749 §7.1; see `TokenEndpoint.tokenTypes`). `excerpt` is a
+ * short part of the body with credentials and tokens replaced by `<redacted>`.
  *
  * @since 0.1.0
  * @category errors
  */
 export class TokenResponseError extends Data.TaggedError("TokenResponseError")<{
-  readonly reason: "Status" | "NotJson" | "InvalidBody"
+  readonly reason: "Status" | "NotJson" | "InvalidBody" | "UnsupportedTokenType"
   /** The endpoint URL. */
   readonly url: string
   /** The HTTP status of the response. */
@@ -75,6 +81,11 @@ export class TokenResponseError extends Data.TaggedError("TokenResponseError")<{
   readonly detail: string
   /** At most 200 characters of the body, scrubbed of secrets. */
   readonly excerpt: string
+  /**
+   * The `Retry-After` of a 503 answer (seconds or an HTTP date), when sent; the cache's retries
+   * honour it as they do a 429's.
+   */
+  readonly retryAfter?: Option.Option<Duration.Duration> | undefined
 }> {
   /** @since 0.1.0 */
   override get message(): string {
@@ -139,10 +150,11 @@ export const isTransient = (error: TokenError): boolean => {
 }
 
 /**
- * How long the server asked to wait before the next attempt, when it said so.
+ * How long the server asked to wait before the next attempt, when it said so: the `Retry-After`
+ * of a 429 or of a 503 (RFC 9110 §10.2.3).
  *
  * @since 0.1.0
  * @category getters
  */
 export const retryAfter = (error: TokenError): Option.Option<Duration.Duration> =>
-  error._tag === "RateLimitedError" ? error.retryAfter : Option.none()
+  error._tag === "TokenRequestError" ? Option.none() : error.retryAfter ?? Option.none()

@@ -19,6 +19,16 @@ export const ExpiresIn = Schema.Union(Schema.Number, Schema.NumberFromString).pi
 )
 
 /**
+ * The longest lifetime a token is given, in seconds: one year. A larger `expires_in` (a server's
+ * "never expires", or a value past the range of `Date`) is clamped to it, so every token's
+ * `expiresAt` is a valid date and it is refreshed at least once a year.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxExpiresIn: number = 365 * 24 * 60 * 60
+
+/**
  * An RFC 6749 §5.1 successful token response. `token_type` is compared case-insensitively by the
  * code that uses it; unknown members are kept in the decoded value.
  *

@@ -350,13 +350,20 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
             ? [Option.some("at-secret-1"), Option.some("at-secret-2")]
             : [Option.some("at-secret-1"), Option.some("at-secret-2"), 0o600]
         )
-        expect(log.slice(0, 4)).toEqual([
+        expect(log.slice(0, 8)).toEqual([
+          // make: the lock, to sweep temp files a crash left
+          "open tokens.json.lock wx",
+          "writeAll tokens.json.lock",
+          // set: the lock across processes, then the write
+          "open tokens.json.lock wx",
+          "writeAll tokens.json.lock",
           "open tokens.json.<temp> wx",
           "writeAll tokens.json.<temp>",
           "sync tokens.json.<temp>",
           "rename tokens.json.<temp> -> tokens.json"
         ])
-        if (process.platform !== "win32") expect(log.slice(4)).toEqual([`open ${dir} r`, `sync ${dir}`])
+        if (process.platform !== "win32") expect(log.slice(8)).toEqual([`open ${dir} r`, `sync ${dir}`])
+        expect(yield* fs.readDirectory(dir)).toEqual(["tokens.json"])
         expect(log.filter((line) => / tokens\.json( |$)/.test(line) && !line.startsWith("rename"))).toEqual([])
         expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(
           Option.some("at-secret-2")
@@ -378,19 +385,36 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         expect((yield* fs.readDirectory(dir)).sort()).toEqual(["tokens.json", "unrelated.tmp"])
       }))
 
-    it.scoped("a young temp file (another process's write in progress) is left alone", () =>
+    it.scoped("a temp file left by a crash moments ago is removed on the next open: no process holds the lock", () =>
       Effect.gen(function*() {
         const { dir, fs, path } = yield* _paths
         yield* (yield* FileTokenStore.make({ path })).set(Option.some(_full))
+        const crashed = `${path}.1c8d2e4f-3e5b-4d9f-8a21-6b7c8d9e0f1a.tmp`
+        yield* fs.writeFileString(crashed, "{\"version\":1,\"token\":{\"accessToken\":\"at-leak\",\"refreshTo")
+        const store = yield* FileTokenStore.make({ path })
+        expect((yield* fs.readDirectory(dir)).sort()).toEqual(["tokens.json"])
+        expect(Option.map(yield* store.get, _value)).toEqual(Option.some("at-secret-1"))
+      }))
+
+    it.scoped("a young temp file while another process holds the lock (its write in progress) is left alone", () =>
+      Effect.gen(function*() {
+        const { dir, fs, path } = yield* _paths
+        yield* (yield* FileTokenStore.make({ path })).set(Option.some(_full))
+        // The other process: holds the lock and is writing its temp file.
+        yield* fs.writeFileString(`${path}.lock`, "{\"owner\":\"other\"}")
         const inProgress = `${path}.1c8d2e4f-3e5b-4d9f-8a21-6b7c8d9e0f1a.tmp`
         yield* fs.writeFileString(inProgress, "{\"version\":1,\"tok")
         yield* _touch(fs, inProgress, _ago(9 * 60_000))
         const store = yield* FileTokenStore.make({ path })
         expect(Option.map(yield* store.get, _value)).toEqual(Option.some("at-secret-1"))
-        yield* store.set(Option.some(_bare))
-        expect((yield* fs.readDirectory(dir)).sort()).toEqual(["tokens.json", inProgress.slice(dir.length + 1)])
-        // The other process renames it over the file: the sweep did not take it away.
+        expect((yield* fs.readDirectory(dir)).sort()).toEqual(
+          ["tokens.json", "tokens.json.lock", inProgress.slice(dir.length + 1)].sort()
+        )
+        // The other process renames it over the file and lets go of the lock; this one's set then goes through.
         yield* fs.rename(inProgress, path)
+        yield* fs.remove(`${path}.lock`)
+        yield* store.set(Option.some(_bare))
+        expect((yield* fs.readDirectory(dir)).sort()).toEqual(["tokens.json"])
       }))
 
     it.scoped("a temp file left by a crash before the first write is no token", () =>
@@ -552,6 +576,90 @@ layer(NodeFileSystem.layer)("FileTokenStore", (it) => {
         const winner = `next-${results.indexOf(true)}`
         expect(Option.map(yield* store.get, _value)).toEqual(Option.some(winner))
         expect(Option.map(yield* (yield* FileTokenStore.make({ path })).get, _value)).toEqual(Option.some(winner))
+      }))
+  })
+
+  describe("the lock across processes", () => {
+    /** A lock file another process holds (its content is the other's owner id). */
+    const _foreignLock = (fs: FileSystem.FileSystem, path: string) =>
+      fs.writeFileString(`${path}.lock`, "{\"owner\":\"another-process\"}")
+
+    it.scoped("set and compareAndSet wait for another process's lock and fail after lockTimeout, changing nothing", () =>
+      Effect.gen(function*() {
+        const { dir, fs, path } = yield* _paths
+        const store = yield* FileTokenStore.make({ path, lockTimeout: 0 })
+        yield* store.set(Option.some(_full))
+        yield* _foreignLock(fs, path)
+        const error = yield* Effect.flip(store.set(Option.some(_bare)))
+        expect(error).toMatchObject({ _tag: "TokenStoreError", operation: "set" })
+        expect(error.detail).toContain("is locked by another process")
+        const casError = yield* Effect.flip(store.compareAndSet(_full, Option.some(_bare)))
+        expect(casError).toMatchObject({ _tag: "TokenStoreError", operation: "compareAndSet" })
+        expect(yield* _onDisk(fs, path)).toEqual(Option.some("at-secret-1"))
+        expect((yield* fs.readDirectory(dir)).sort()).toEqual(["tokens.json", "tokens.json.lock"])
+      }))
+
+    it.scoped("a write waits while another process holds the lock and goes ahead once it is released", () =>
+      Effect.gen(function*() {
+        const { dir, fs, path } = yield* _paths
+        let lockAttempts = 0
+        const releasing: FileSystem.FileSystem = {
+          ...fs,
+          // The other process lets go of the lock just before this one's third try (the first is
+          // the sweep when the store is built, the second finds the other's lock).
+          open: (file, options) =>
+            file.endsWith(".lock") && options?.flag === "wx" && ++lockAttempts === 3
+              ? Effect.zipRight(fs.remove(file), fs.open(file, options))
+              : fs.open(file, options)
+        }
+        const store = yield* _makeWith(releasing, path)
+        yield* _foreignLock(fs, path)
+        yield* store.set(Option.some(_full))
+        expect(lockAttempts).toBe(3)
+        expect(yield* _onDisk(fs, path)).toEqual(Option.some("at-secret-1"))
+        expect(yield* fs.readDirectory(dir)).toEqual(["tokens.json"])
+      }))
+
+    it.scoped("a lock left by a crashed process is broken once older than staleLockAfter", () =>
+      Effect.gen(function*() {
+        const { dir, fs, path } = yield* _paths
+        const store = yield* FileTokenStore.make({ path, lockTimeout: "5 seconds" })
+        yield* store.set(Option.some(_full))
+        yield* _foreignLock(fs, path)
+        yield* _touch(fs, `${path}.lock`, _ago(11_000))
+        expect(yield* store.compareAndSet(_full, Option.some(_bare))).toBe(true)
+        expect(yield* _onDisk(fs, path)).toEqual(Option.some("at-secret-2"))
+        expect(yield* fs.readDirectory(dir)).toEqual(["tokens.json"])
+      }))
+
+    it.scoped("a holder whose lock was taken over (it stalled past staleLockAfter) does not replace the file", () =>
+      Effect.gen(function*() {
+        const { dir, fs, path } = yield* _paths
+        yield* (yield* FileTokenStore.make({ path })).set(Option.some(_full))
+        const stalled: FileSystem.FileSystem = {
+          ...fs,
+          // While this process was suspended writing its temp file, another broke its lock and took it.
+          open: (file, options) =>
+            file.endsWith(".tmp")
+              ? Effect.zipRight(_foreignLock(fs, path), fs.open(file, options))
+              : fs.open(file, options)
+        }
+        const store = yield* _makeWith(stalled, path)
+        const error = yield* Effect.flip(store.compareAndSet(_full, Option.some(_bare)))
+        expect(error).toMatchObject({ _tag: "TokenStoreError", operation: "compareAndSet" })
+        expect(error.detail).toContain("taken over")
+        _expectNoSecrets(error)
+        expect(yield* _onDisk(fs, path)).toEqual(Option.some("at-secret-1"))
+        // Its temp file is gone, and the other's lock is left to the other.
+        expect((yield* fs.readDirectory(dir)).sort()).toEqual(["tokens.json", "tokens.json.lock"])
+      }))
+
+    it.scoped("compareAndSet on a file whose directory does not exist is false and creates nothing", () =>
+      Effect.gen(function*() {
+        const { dir, fs } = yield* _paths
+        const store = yield* FileTokenStore.make({ path: `${dir}/missing/tokens.json` })
+        expect(yield* store.compareAndSet(_full, Option.some(_bare))).toBe(false)
+        expect(yield* fs.readDirectory(dir)).toEqual([])
       }))
   })
 

@@ -1,9 +1,12 @@
 import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Option, Redacted, TestClock } from "effect"
+import { Duration, Effect, Fiber, Logger, Option, Redacted, TestClock } from "effect"
+import * as AccessToken from "../src/AccessToken.js"
 import * as ClientAuthentication from "../src/ClientAuthentication.js"
 import * as Grant from "../src/Grant.js"
 import * as TokenEndpoint from "../src/TokenEndpoint.js"
+import * as TokenError from "../src/TokenError.js"
+import * as TokenResponse from "../src/TokenResponse.js"
 import { _fakeHttp, _tokenBody, type Reply } from "./_fakeHttp.js"
 
 const url = "https://auth.example.com/oauth/token"
@@ -190,10 +193,91 @@ describe("Grant token response", () => {
       expect(token.expiresAt).toEqual(Option.none())
     }))
 
-  it.effect("keeps a non-Bearer token type as sent", () =>
+  it.effect("refuses a token type it does not understand (RFC 6749 §7.1): mac, DPoP, N_A are typed errors", () =>
     Effect.gen(function*() {
-      const { client } = yield* replying({ json: _tokenBody({ token_type: "DPoP" }) })
-      const token = yield* Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
-      expect(token.tokenType).toBe("DPoP")
+      for (const tokenType of ["mac", "DPoP", "N_A", "bearer-ish", "Bearer "]) {
+        const { client } = yield* replying({ json: _tokenBody({ token_type: tokenType }) })
+        const error = yield* Effect.flip(
+          Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
+        )
+        expect(error).toMatchObject({ _tag: "TokenResponseError", reason: "UnsupportedTokenType", status: 200 })
+        expect(error.message).toContain(JSON.stringify(tokenType))
+        expect(error.message).not.toContain("at-1")
+        expect(TokenError.isTransient(error)).toBe(false)
+      }
     }))
+
+  it.effect("a token type the endpoint opts in to (tokenTypes, any case) is accepted and kept as sent", () =>
+    Effect.gen(function*() {
+      const optedIn = TokenEndpoint.make({ url, clientAuthentication: basic.clientAuthentication, tokenTypes: ["n_a"] })
+      const { client } = yield* replying({ json: _tokenBody({ token_type: "N_A" }) })
+      const token = yield* Grant.clientCredentials(optedIn).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      expect(token.tokenType).toBe("N_A")
+      // Bearer is then no longer accepted: the list is exactly what the endpoint names.
+      const bearer = yield* replying({ json: _tokenBody() })
+      const error = yield* Effect.flip(
+        Grant.clientCredentials(optedIn).pipe(Effect.provideService(HttpClient.HttpClient, bearer.client))
+      )
+      expect(error).toMatchObject({ _tag: "TokenResponseError", reason: "UnsupportedTokenType" })
+    }))
+
+  it.effect("a huge expires_in is clamped to a year: the token prints, serializes and logs", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_700_000_000_000)
+      for (const expiresIn of [1e13, 1e300, "1e308", Number.MAX_SAFE_INTEGER, TokenResponse.maxExpiresIn + 1]) {
+        const { client } = yield* replying({ json: _tokenBody({ expires_in: expiresIn }) })
+        const token = yield* Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
+        expect(token.expiresAt).toEqual(Option.some(1_700_000_000_000 + TokenResponse.maxExpiresIn * 1000))
+        expect(String(token)).toContain("2024-11-13T22:13:20.000Z")
+        expect(JSON.stringify(token)).toContain("2024-11-13T22:13:20.000Z")
+        const lines: Array<string> = []
+        yield* Effect.log(token).pipe(
+          Effect.provide(Logger.replace(Logger.defaultLogger, Logger.map(Logger.logfmtLogger, (l) => lines.push(l))))
+        )
+        expect(lines.join("\n")).toContain("2024-11-13T22:13:20.000Z")
+      }
+    }))
+
+  it.effect("an expires_in up to a year is kept as sent", () =>
+    Effect.gen(function*() {
+      const { client } = yield* replying({ json: _tokenBody({ expires_in: TokenResponse.maxExpiresIn }) })
+      const token = yield* Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      expect(token.expiresAt).toEqual(Option.some(TokenResponse.maxExpiresIn * 1000))
+    }))
+
+  it.effect("a 503's Retry-After (seconds or an HTTP date) is carried by the error, as a 429's is", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-01-01T00:00:00Z"))
+      const replies: ReadonlyArray<Reply> = [
+        { status: 503, text: "down for maintenance", headers: { "retry-after": "7" } },
+        { status: 503, json: { error: "temporarily_unavailable" }, headers: { "retry-after": "7" } },
+        { status: 503, json: { message: "busy" }, headers: { "retry-after": "Wed, 01 Jan 2025 00:00:07 GMT" } }
+      ]
+      for (const reply of replies) {
+        const { client } = yield* replying(reply)
+        const error = yield* Effect.flip(
+          Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
+        )
+        expect(TokenError.isTransient(error)).toBe(true)
+        expect(TokenError.retryAfter(error)).toEqual(Option.some(Duration.seconds(7)))
+      }
+      const { client } = yield* replying({ status: 503, text: "down" })
+      const error = yield* Effect.flip(
+        Grant.clientCredentials(basic).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      )
+      expect(TokenError.retryAfter(error)).toEqual(Option.none())
+    }))
+})
+
+describe("AccessToken", () => {
+  it("a token whose expiresAt is past the range of Date still prints and serializes", () => {
+    const token = AccessToken.make({
+      value: Redacted.make("at-secret"),
+      issuedAt: 0,
+      expiresAt: Option.some(1e16)
+    })
+    expect(String(token)).toContain("10000000000000000")
+    expect(JSON.stringify(token)).toContain("10000000000000000")
+    expect(String(token)).not.toContain("at-secret")
+  })
 })

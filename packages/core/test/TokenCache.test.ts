@@ -8,7 +8,7 @@ import * as TokenCache from "../src/TokenCache.js"
 import * as TokenEndpoint from "../src/TokenEndpoint.js"
 import { RateLimitedError } from "../src/TokenError.js"
 import * as TokenStore from "../src/TokenStore.js"
-import { _fakeHttp } from "./_fakeHttp.js"
+import { _fakeHttp, type Handler } from "./_fakeHttp.js"
 import { _oauth, _settle, _source, _unavailable, _value } from "./_source.js"
 
 const noJitter = { maxJitter: 0 }
@@ -185,7 +185,8 @@ describe("TokenCache background refresh", () => {
       const cache = yield* TokenCache.make({ acquire: source.acquire }).pipe(Scope.extend(scope))
       yield* cache.get
       yield* _settle
-      expect(Chunk.size(yield* TestClock.sleeps())).toBe(1)
+      // The refresh fiber's sleep (the fetch's deadline timer ended with the fetch).
+      expect(Chunk.toReadonlyArray(yield* TestClock.sleeps()).filter((t) => t !== 30_000)).toHaveLength(1)
       yield* Scope.close(scope, Exit.void)
       yield* TestClock.adjust("5 hours")
       yield* _settle
@@ -550,5 +551,130 @@ describe("TokenCache under review findings", () => {
       yield* _settle
       expect(yield* source.count).toBe(3)
       expect(_value(yield* cache.get)).toBe("tok-3")
+    }))
+})
+
+describe("TokenCache deadline and Retry-After", () => {
+  const endpoint = TokenEndpoint.make({
+    url: "https://auth.test/token",
+    clientAuthentication: ClientAuthentication.clientSecretPost("id", Redacted.make("secret"))
+  })
+  const _cacheOver = (handler: Handler, retry?: TokenCache.RetryOptions) =>
+    Effect.gen(function*() {
+      const http = yield* _fakeHttp(handler)
+      const cache = yield* TokenCache.make({
+        acquire: Grant.clientCredentials(endpoint).pipe(Effect.provideService(HttpClient.HttpClient, http.client)),
+        retry
+      })
+      return { cache, requests: Effect.map(http.requests, (rs) => rs.length) }
+    })
+
+  it.scoped("a hung token endpoint fails the caller after 30 s, not after 4 attempts of 30 s each", () =>
+    Effect.gen(function*() {
+      const { cache, requests } = yield* _cacheOver(() => Effect.never)
+      const fiber = yield* Effect.fork(Effect.flip(cache.get))
+      yield* _settle
+      yield* TestClock.adjust(Duration.millis(29_999))
+      yield* _settle
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* TestClock.adjust(Duration.millis(1))
+      // The attempt's own timeout and the deadline end together: the attempt's error, no retry.
+      expect(yield* Fiber.join(fiber)).toMatchObject({ _tag: "TokenRequestError", reason: "Timeout" })
+      expect(yield* requests).toBe(1)
+    }))
+
+  it.scoped("retries of a hung endpoint stop at the deadline with TokenDeadlineExceeded; the failure is not cached", () =>
+    Effect.gen(function*() {
+      const http = yield* _fakeHttp(() => Effect.never)
+      const cache = yield* TokenCache.make({
+        acquire: Grant.clientCredentials(TokenEndpoint.make({ ...endpoint, timeout: "20 seconds" })).pipe(
+          Effect.provideService(HttpClient.HttpClient, http.client)
+        )
+      })
+      const fiber = yield* Effect.fork(Effect.flip(cache.get))
+      yield* _settle
+      yield* TestClock.adjust("20 seconds")
+      yield* _settle
+      yield* TestClock.adjust("1 second")
+      yield* _settle
+      expect((yield* http.requests).length).toBe(2)
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* TestClock.adjust("9 seconds")
+      const error = yield* Fiber.join(fiber)
+      expect(error).toBeInstanceOf(TokenCache.TokenDeadlineExceeded)
+      expect(error.message).toBe("No token within 30s (default): the token endpoint did not answer in time")
+      // The next caller starts a new fetch.
+      const next = yield* Effect.fork(Effect.flip(cache.get))
+      yield* _settle
+      expect((yield* http.requests).length).toBe(3)
+      yield* TestClock.adjust("30 seconds")
+      expect((yield* Fiber.join(next))._tag).toBe("TokenDeadlineExceeded")
+    }))
+
+  it.scoped("the deadline is configurable and bounds retries too (cache.refresh included)", () =>
+    Effect.gen(function*() {
+      const { cache, requests } = yield* _cacheOver(
+        () => Effect.succeed({ status: 502, text: "bad gateway" }),
+        { maxRetries: 10, baseDelay: "1 second", deadline: "5 seconds" }
+      )
+      const fiber = yield* Effect.fork(Effect.flip(cache.refresh))
+      yield* _settle
+      for (let i = 0; i < 10; i++) {
+        yield* TestClock.adjust("1 second")
+        yield* _settle
+      }
+      // 0 s, ~1 s, ~3 s: the next wait (~4 s) would end past 5 s, so the last error comes at once.
+      expect(yield* Fiber.join(fiber)).toMatchObject({ _tag: "TokenResponseError", status: 502 })
+      expect(yield* requests).toBe(3)
+    }))
+
+  it.scoped("a Retry-After that would end past the deadline is not waited for: the caller gets the 503 at once", () =>
+    Effect.gen(function*() {
+      const { cache, requests } = yield* _cacheOver(() =>
+        Effect.succeed({ status: 503, text: "maintenance", headers: { "retry-after": "45" } })
+      )
+      const error = yield* Effect.flip(cache.get)
+      expect(error).toMatchObject({ _tag: "TokenResponseError", status: 503 })
+      expect(yield* requests).toBe(1)
+    }))
+
+  it.scoped("a 503's Retry-After is honoured by the retries, as a 429's is", () =>
+    Effect.gen(function*() {
+      const { cache, requests } = yield* _cacheOver((_, index) =>
+        Effect.succeed(
+          index === 0
+            ? { status: 503, json: { error: "temporarily_unavailable" }, headers: { "retry-after": "5" } }
+            : { json: { access_token: "at-2", token_type: "Bearer", expires_in: 3600 } }
+        )
+      )
+      const fiber = yield* Effect.fork(cache.get)
+      yield* _settle
+      yield* TestClock.adjust(Duration.millis(4_999))
+      yield* _settle
+      expect(yield* requests).toBe(1)
+      yield* TestClock.adjust(Duration.millis(1))
+      expect(_value(yield* Fiber.join(fiber))).toBe("at-2")
+      expect(yield* requests).toBe(2)
+    }))
+
+  it.scoped("a background refresh has no deadline: a slow endpoint answering after 40 s still refreshes", () =>
+    Effect.gen(function*() {
+      const slowEndpoint = TokenEndpoint.make({ ...endpoint, timeout: "1 minute" })
+      const http = yield* _fakeHttp((_, index) =>
+        Effect.as(index === 0 ? Effect.void : Effect.sleep("40 seconds"), {
+          json: { access_token: `at-${index + 1}`, token_type: "Bearer", expires_in: 3600 }
+        })
+      )
+      const cache = yield* TokenCache.make({
+        acquire: Grant.clientCredentials(slowEndpoint).pipe(Effect.provideService(HttpClient.HttpClient, http.client)),
+        policy: { buffer: "300 seconds", maxJitter: 0 }
+      })
+      expect(_value(yield* cache.get)).toBe("at-1")
+      yield* TestClock.adjust("55 minutes")
+      yield* _settle
+      yield* TestClock.adjust("40 seconds")
+      yield* _settle
+      expect(_value(yield* cache.get)).toBe("at-2")
+      expect((yield* http.requests).length).toBe(2)
     }))
 })

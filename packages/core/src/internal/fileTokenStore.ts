@@ -1,5 +1,7 @@
-import type { PlatformError } from "@effect/platform/Error"
+import { type PlatformError, SystemError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -23,6 +25,25 @@ const splitPath = (path: string): { readonly directory: string; readonly name: s
 const tempPattern = /^\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/
 
 const isNotFound = (error: PlatformError): boolean => error._tag === "SystemError" && error.reason === "NotFound"
+
+const isAlreadyExists = (error: PlatformError): boolean =>
+  error._tag === "SystemError" && error.reason === "AlreadyExists"
+
+/** Defaults of the lock across processes: how long to wait for it, and when a held one is stale. */
+export const defaultLockTimeout: Duration.Duration = Duration.seconds(10)
+export const defaultStaleLockAfter: Duration.Duration = Duration.seconds(10)
+
+/**
+ * Waiting for another process's lock is waiting for real time, whatever `Clock` the program runs
+ * with (a `TestClock` in tests would never move on its own).
+ */
+const liveClock = Clock.make()
+
+/** The process id when the platform has one (Node, Deno, Bun), for a person reading a lock file. */
+const processId = (): number | null => {
+  const pid = (globalThis as { readonly process?: { readonly pid?: unknown } }).process?.pid
+  return typeof pid === "number" ? pid : null
+}
 
 /** A temp file older than this was left by a crashed write: a live write takes milliseconds. */
 const abandonedTempMillis = 10 * 60 * 1000
@@ -77,33 +98,15 @@ export const make = (options: Options): Effect.Effect<TokenStore, never, FileSys
     const path = options.path
     const { directory, name } = splitPath(path)
     const lock = yield* Effect.makeSemaphore(1)
+    const lockPath = `${path}.lock`
+    const breakPath = `${path}.lock.break`
+    const lockTimeout = Duration.toMillis(options.lockTimeout ?? defaultLockTimeout)
+    const staleLockAfter = Duration.toMillis(options.staleLockAfter ?? defaultStaleLockAfter)
     /** `None` until the file has been read; then what it held at the last read or write. */
     const mirror = yield* Ref.make(Option.none<Snapshot>())
 
     const fail = (operation: Operation, detail: string) =>
       new TokenStoreError({ operation, detail: `${path} ${detail}` })
-
-    // Temp files a crashed write left behind: they may hold a token, so they go. Only old ones: a
-    // young one may be another process's write in progress. Best effort.
-    const abandonedBefore = (yield* systemNow) - abandonedTempMillis
-    yield* fs.readDirectory(directory).pipe(
-      Effect.flatMap((entries) =>
-        Effect.forEach(
-          entries.filter((entry) => entry.startsWith(name) && tempPattern.test(entry.slice(name.length))),
-          (entry) => {
-            const temp = `${path}${entry.slice(name.length)}`
-            return fs.stat(temp).pipe(
-              Effect.flatMap((info) =>
-                Option.exists(info.mtime, (mtime) => mtime.getTime() < abandonedBefore) ? fs.remove(temp) : Effect.void
-              ),
-              Effect.ignore
-            )
-          },
-          { discard: true }
-        )
-      ),
-      Effect.ignore
-    )
 
     const statFile = fs.stat(path).pipe(
       Effect.map(Option.some),
@@ -140,6 +143,167 @@ export const make = (options: Options): Effect.Effect<TokenStore, never, FileSys
         return token
       })
 
+    // --- The lock across processes -------------------------------------------------------------
+    //
+    // `<path>.lock`, created with O_EXCL (`wx`): whoever creates it holds the lock until it removes
+    // it. It holds a random owner id, so a holder removes only its own lock. A lock older than
+    // `staleLockAfter` (by its mtime) was left by a crashed process: it is broken, under a second
+    // O_EXCL file `<path>.lock.break` so that two processes breaking the same stale lock cannot
+    // remove a fresh one in between. Every write (`set`, `compareAndSet`) holds the lock, so a temp
+    // file found while holding it was left by a crash.
+
+    /** Creates `file` exclusively with `content`; `false` if it exists. Run uninterruptibly. */
+    const createExclusive = (file: string, content: string) =>
+      Effect.gen(function*() {
+        let created = false
+        return yield* Effect.scoped(
+          fs.open(file, { flag: "wx", mode: 0o600 }).pipe(
+            Effect.tap(() => Effect.sync(() => (created = true))),
+            Effect.flatMap((handle) => handle.writeAll(new TextEncoder().encode(content)))
+          )
+        ).pipe(
+          Effect.as(true),
+          Effect.catchIf(isAlreadyExists, () => Effect.succeed(false)),
+          Effect.tapError(() => created ? Effect.ignore(fs.remove(file)) : Effect.void)
+        )
+      })
+
+    /** The file's modification time and identity, if it exists. */
+    const stampOf = (file: string) =>
+      fs.stat(file).pipe(
+        Effect.map((info) =>
+          Option.some({
+            mtime: Option.getOrElse(Option.map(info.mtime, (mtime) => mtime.getTime()), () => 0),
+            identity: identityOf(Option.some(info))
+          })
+        ),
+        Effect.catchIf(isNotFound, () => Effect.succeed(Option.none<{ mtime: number; identity: string }>()))
+      )
+
+    const isStale = (stamp: Option.Option<{ readonly mtime: number }>, now: number) =>
+      Option.exists(stamp, (s) => s.mtime <= now - staleLockAfter)
+
+    /** Removes the lock if it is (still) stale; best effort: the next attempt looks again. */
+    const breakIfStale = Effect.gen(function*() {
+      const now = yield* systemNow
+      const seen = yield* stampOf(lockPath)
+      if (Option.isNone(seen) || !isStale(seen, now)) return
+      if (!(yield* createExclusive(breakPath, JSON.stringify({ pid: processId(), at: now })))) {
+        // Someone is breaking it now, or crashed doing so (a moment's work): an old one goes.
+        if (isStale(yield* stampOf(breakPath), now)) yield* fs.remove(breakPath)
+        return
+      }
+      yield* Effect.gen(function*() {
+        // Still the lock judged stale (a fresh one has a recent mtime)? Then its holder is gone.
+        const again = yield* stampOf(lockPath)
+        if (Option.isSome(again) && again.value.identity === seen.value.identity) {
+          yield* fs.remove(lockPath)
+        }
+      }).pipe(Effect.ensuring(Effect.ignore(fs.remove(breakPath))))
+    }).pipe(Effect.catchIf(isNotFound, () => Effect.void))
+
+    /**
+     * Takes the lock, waiting up to `lockTimeout` (5 ms doubling to 100 ms between attempts).
+     * `None` when the directory does not exist and `createDirectory` is off: there is no file.
+     */
+    const acquireLock = (
+      operation: Operation,
+      createDirectory: boolean
+    ): Effect.Effect<Option.Option<string>, TokenStoreError> =>
+      Effect.gen(function*() {
+        const owner = globalThis.crypto.randomUUID()
+        const started = yield* systemNow
+        for (let attempt = 0;; attempt++) {
+          const content = JSON.stringify({ owner, pid: processId(), at: yield* systemNow })
+          const taken = yield* createExclusive(lockPath, content).pipe(
+            Effect.map((taken) => Option.some(taken)),
+            Effect.catchIf(isNotFound, () =>
+              createDirectory
+                ? Effect.as(fs.makeDirectory(directory, { recursive: true, mode: 0o700 }), Option.none<boolean>())
+                : Effect.succeed(Option.some(false)))
+          )
+          if (Option.isSome(taken)) {
+            if (taken.value) return Option.some(owner)
+            if (!createDirectory && !(yield* fs.exists(directory))) return Option.none()
+            yield* breakIfStale
+          }
+          const now = yield* systemNow
+          if (now - started >= lockTimeout) {
+            return yield* Effect.fail(
+              fail(operation, `is locked by another process (${lockPath}) for over ${Duration.format(lockTimeout)}`)
+            )
+          }
+          // None: the directory was just created, try again at once.
+          if (Option.isNone(taken)) continue
+          const delay = Math.min(100, 5 * 2 ** Math.min(attempt, 5))
+          yield* Effect.interruptible(Effect.withClock(Effect.sleep(Duration.millis(delay)), liveClock))
+        }
+      }).pipe(
+        Effect.catchIf(
+          (e): e is PlatformError => !(e instanceof TokenStoreError),
+          (error) => Effect.fail(fail(operation, `cannot be locked: ${error.message}`))
+        )
+      )
+
+    /** Whether the lock file still holds `owner` (it is not, if it was broken as stale meanwhile). */
+    const holds = (owner: string) =>
+      fs.readFileString(lockPath).pipe(
+        Effect.map((text) => text.includes(`"owner":"${owner}"`)),
+        Effect.orElseSucceed(() => false)
+      )
+
+    const releaseLock = (owner: string) =>
+      Effect.flatMap(holds(owner), (mine) => mine ? Effect.ignore(fs.remove(lockPath)) : Effect.void)
+
+    /**
+     * Runs `use` holding this store's semaphore and the lock across processes; `onNoDirectory`
+     * when the directory is missing and may not be created.
+     */
+    const exclusive = <A>(
+      operation: Operation,
+      createDirectory: boolean,
+      use: (owner: string) => Effect.Effect<A, TokenStoreError>,
+      onNoDirectory: Effect.Effect<A, TokenStoreError>
+    ): Effect.Effect<A, TokenStoreError> =>
+      lock.withPermits(1)(
+        Effect.acquireUseRelease(
+          acquireLock(operation, createDirectory),
+          Option.match({ onNone: () => onNoDirectory, onSome: use }),
+          Option.match({ onNone: () => Effect.void, onSome: releaseLock })
+        )
+      )
+
+    // Temp files a crashed write left behind: they hold a token set, so they go. Holding the lock,
+    // every temp file is abandoned (writes hold it); when another process holds it now, only those
+    // older than 10 minutes are. One try, no waiting. Best effort: building the store cannot fail.
+    const sweep = Effect.gen(function*() {
+      yield* Effect.ignore(breakIfStale)
+      const owner = globalThis.crypto.randomUUID()
+      const held = yield* createExclusive(lockPath, JSON.stringify({ owner, pid: processId(), at: yield* systemNow }))
+      const abandonedBefore = held ? Infinity : (yield* systemNow) - abandonedTempMillis
+      yield* fs.readDirectory(directory).pipe(
+        Effect.flatMap((entries) =>
+          Effect.forEach(
+            entries.filter((entry) => entry.startsWith(name) && tempPattern.test(entry.slice(name.length))),
+            (entry) => {
+              const temp = `${path}${entry.slice(name.length)}`
+              return fs.stat(temp).pipe(
+                Effect.flatMap((info) =>
+                  Option.exists(info.mtime, (mtime) => mtime.getTime() < abandonedBefore)
+                    ? fs.remove(temp)
+                    : Effect.void
+                ),
+                Effect.ignore
+              )
+            },
+            { discard: true }
+          )
+        ),
+        Effect.ensuring(held ? releaseLock(owner) : Effect.void)
+      )
+    }).pipe(Effect.ignore, Effect.uninterruptible)
+    yield* sweep
+
     const syncDirectory = Effect.scoped(Effect.flatMap(fs.open(directory, { flag: "r" }), (dir) => dir.sync)).pipe(
       // Not every platform can open or fsync a directory (Windows cannot): the rename is done.
       Effect.ignore
@@ -150,7 +314,7 @@ export const make = (options: Options): Effect.Effect<TokenStore, never, FileSys
      * updates the mirror with the temp file's identity (a rename keeps it). On failure the temp
      * file is removed and the mirror is untouched.
      */
-    const write = (operation: Operation, token: Option.Option<AccessToken.AccessToken>) =>
+    const write = (operation: Operation, token: Option.Option<AccessToken.AccessToken>, owner: string) =>
       Effect.gen(function*() {
         const text = yield* Either.match(StoredToken.serialize(token), {
           onLeft: (reason) => Effect.fail(new TokenStoreError({ operation, detail: reason })),
@@ -160,16 +324,26 @@ export const make = (options: Options): Effect.Effect<TokenStore, never, FileSys
         const temp = `${path}.${globalThis.crypto.randomUUID()}.tmp`
         const now = yield* systemNow
         let created = false
-        const info = yield* fs.makeDirectory(directory, { recursive: true, mode: 0o700 }).pipe(
-          Effect.zipRight(Effect.scoped(
-            fs.open(temp, { flag: "wx", mode: 0o600 }).pipe(
-              Effect.tap(() => Effect.sync(() => (created = true))),
-              Effect.flatMap((file) =>
-                file.writeAll(bytes).pipe(Effect.zipRight(file.sync), Effect.zipRight(file.stat))
-              )
-            )
-          )),
-          Effect.tap(() => fs.rename(temp, path)),
+        // The lock was taken by someone else if this process stalled past `staleLockAfter`: then
+        // it must not replace the file (checked as late as possible, right before the rename).
+        const stillHeld = Effect.flatMap(holds(owner), (mine) =>
+          mine
+            ? Effect.void
+            : Effect.fail(
+              new SystemError({
+                reason: "Busy",
+                module: "FileSystem",
+                method: "rename",
+                description: `the lock was held over ${Duration.format(Duration.millis(staleLockAfter))} and taken over`
+              })
+            ))
+        const info = yield* Effect.scoped(
+          fs.open(temp, { flag: "wx", mode: 0o600 }).pipe(
+            Effect.tap(() => Effect.sync(() => (created = true))),
+            Effect.flatMap((file) => file.writeAll(bytes).pipe(Effect.zipRight(file.sync), Effect.zipRight(file.stat)))
+          )
+        ).pipe(
+          Effect.tap(() => Effect.zipRight(stillHeld, fs.rename(temp, path))),
           Effect.tapError(() => created ? Effect.ignore(fs.remove(temp)) : Effect.void),
           Effect.mapError((error) => fail(operation, `cannot be written: ${error.message}`))
         )
@@ -199,15 +373,20 @@ export const make = (options: Options): Effect.Effect<TokenStore, never, FileSys
                 : lock.withPermits(1)(load("get"))
           )
       ),
-      set: (token) => lock.withPermits(1)(write("set", token)),
+      set: (token) => exclusive("set", true, (owner) => write("set", token, owner), Effect.void),
       // Compares with the file as it is now, never with the mirror: another process may have
       // rotated the token since.
       compareAndSet: (expected, next) =>
-        lock.withPermits(1)(
-          Effect.flatMap(load("compareAndSet"), (token) =>
-            Option.isSome(token) && AccessToken.sameValue(token.value, expected)
-              ? Effect.as(write("compareAndSet", next), true)
-              : Effect.succeed(false))
+        exclusive(
+          "compareAndSet",
+          // No directory: no file, no token to compare with (and nothing is created).
+          false,
+          (owner) =>
+            Effect.flatMap(load("compareAndSet"), (token) =>
+              Option.isSome(token) && AccessToken.sameValue(token.value, expected)
+                ? Effect.as(write("compareAndSet", next, owner), true)
+                : Effect.succeed(false)),
+          Effect.succeed(false)
         )
     } satisfies TokenStore
   })

@@ -15,7 +15,7 @@ import { AccessToken } from "../AccessToken.js"
 import * as Metrics from "../Metrics.js"
 import * as RefreshPolicy from "../RefreshPolicy.js"
 import type { Options, TokenCache, TokenCacheError } from "../TokenCache.js"
-import { ReauthenticationRequired, TokenBudgetExceeded } from "../TokenCache.js"
+import { defaultDeadline, ReauthenticationRequired, TokenBudgetExceeded, TokenDeadlineExceeded } from "../TokenCache.js"
 import * as TokenError from "../TokenError.js"
 import * as TokenStore from "../TokenStore.js"
 
@@ -72,6 +72,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     const baseDelay = Duration.toMillis(options.retry?.baseDelay ?? "250 millis")
     const maxDelay = Duration.toMillis(options.retry?.maxDelay ?? "10 seconds")
     const maxRetryAfter = Duration.toMillis(options.retry?.maxRetryAfter ?? "60 seconds")
+    const deadline = Duration.decode(options.retry?.deadline ?? defaultDeadline)
     const isTransient = options.isTransient ?? ((e: E) => isTokenError(e) && TokenError.isTransient(e))
     const scope = yield* Effect.scope
     const context = yield* Effect.context<R>()
@@ -120,12 +121,16 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     const backoff = (attempt: number, base: number, max: number) =>
       Effect.map(Random.nextRange(0.8, 1.2), (r) => Math.ceil(Math.min(max, base * 2 ** attempt) * r))
 
-    /** Sends token requests through the budget guard, retrying transient failures with backoff. */
+    /**
+     * Sends token requests through the budget guard, retrying transient failures with backoff;
+     * with a deadline, all of it within the deadline (a retry that would start after it is not made).
+     */
     const attempts = (
       source: Effect.Effect<AccessToken, E>,
-      maxRetries: number
-    ): Effect.Effect<AccessToken, E | TokenBudgetExceeded> => {
-      const loop = (attempt: number): Effect.Effect<AccessToken, E | TokenBudgetExceeded> =>
+      maxRetries: number,
+      deadline: Option.Option<Duration.Duration>
+    ): Effect.Effect<AccessToken, E | TokenBudgetExceeded | TokenDeadlineExceeded> => {
+      const loop = (attempt: number, deadlineAt: number): Effect.Effect<AccessToken, E | TokenBudgetExceeded> =>
         checkBudget.pipe(
           Effect.zipRight(
             source.pipe(
@@ -143,15 +148,25 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
               ? Option.map(TokenError.retryAfter(error), Duration.toMillis)
               : Option.none()
             if (Option.isSome(retryAfter) && retryAfter.value > maxRetryAfter) return Effect.fail(error)
-            return backoff(attempt, baseDelay, maxDelay).pipe(
-              Effect.flatMap((delay) =>
-                Effect.sleep(Duration.millis(Math.max(delay, Option.getOrElse(retryAfter, () => 0))))
-              ),
-              Effect.zipRight(loop(attempt + 1))
-            )
+            return Effect.flatMap(backoff(attempt, baseDelay, maxDelay), (delay) => {
+              const wait = Math.max(delay, Option.getOrElse(retryAfter, () => 0))
+              return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                // No retry that could only start after the deadline: the real error now, not a timeout later.
+                now + wait >= deadlineAt
+                  ? Effect.fail(error)
+                  : Effect.zipRight(Effect.sleep(Duration.millis(wait)), loop(attempt + 1, deadlineAt)))
+            })
           })
         )
-      return loop(0)
+      if (Option.isNone(deadline) || !Duration.isFinite(deadline.value)) return loop(0, Infinity)
+      const limit = deadline.value
+      return Effect.flatMap(Clock.currentTimeMillis, (start) =>
+        loop(0, start + Duration.toMillis(limit)).pipe(
+          Effect.timeoutFail({
+            duration: limit,
+            onTimeout: () => new TokenDeadlineExceeded({ cache: name, deadline: limit })
+          })
+        ))
     }
 
     // Bumped by set() and clear(): a fetch that started before them must not overwrite their result.
@@ -175,8 +190,10 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     /** One fetch: the refresh_token grant when there is a refresh token, else `acquire`. */
     const doFetch = (trigger: Trigger): Effect.Effect<AccessToken, TokenCacheError<E>> =>
       Effect.gen(function*() {
-        // A background refresh has its own slower retry loop (refreshAhead): no quick retries here.
+        // A background refresh has its own slower retry loop (refreshAhead): no quick retries here,
+        // and no deadline (nobody waits on it; each attempt has the endpoint's timeout).
         const retries = trigger === "background" ? 0 : maxRetries
+        const within = trigger === "background" ? Option.none() : Option.some(deadline)
         const startedAt = yield* Ref.get(epoch)
         const current = yield* store.get
         if (
@@ -190,7 +207,9 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
           const previous = refreshable.value
           const refreshToken = Option.getOrThrow(previous.refreshToken)
           yield* Effect.annotateCurrentSpan("oauth.grant_type", "refresh_token")
-          const result = yield* Effect.either(attempts(Effect.provide(refreshWith(refreshToken), context), retries))
+          const result = yield* Effect.either(
+            attempts(Effect.provide(refreshWith(refreshToken), context), retries, within)
+          )
           if (Either.isRight(result)) return yield* save(inherit(result.right, previous), startedAt)
           if (!isInvalidGrant(result.left)) return yield* Effect.fail(result.left)
           // The refresh token is dead: drop it (the access token, if still valid, stays usable).
@@ -213,7 +232,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
           return yield* Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
         }
         yield* Effect.annotateCurrentSpan("oauth.grant_type", "acquire")
-        return yield* save(yield* attempts(acquire, retries), startedAt)
+        return yield* save(yield* attempts(acquire, retries, within), startedAt)
       }).pipe(
         Effect.tapBoth({
           onFailure: (e) =>
@@ -273,9 +292,11 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
           yield* Effect.logWarning(`background token refresh failed: ${errorMessage(error.value)}`).pipe(
             Effect.annotateLogs("cache", name)
           )
-          const transient = !(error.value instanceof ReauthenticationRequired) &&
-            !(error.value instanceof TokenBudgetExceeded) &&
-            isTransient(error.value as E)
+          // A deadline comes from a caller's fetch this refresh joined: the endpoint is slow, try again.
+          const transient = error.value instanceof TokenDeadlineExceeded ||
+            (!(error.value instanceof ReauthenticationRequired) &&
+              !(error.value instanceof TokenBudgetExceeded) &&
+              isTransient(error.value as E))
           const now = yield* Clock.currentTimeMillis
           if (!transient || now >= expiresAt) return
           const retryAfter = isTokenError(error.value)

@@ -12,9 +12,9 @@ import * as Schema from "effect/Schema"
 import * as AccessToken from "../AccessToken.js"
 import * as ClientAuthentication from "../ClientAuthentication.js"
 import type { TokenEndpoint } from "../TokenEndpoint.js"
-import { validateUrl } from "../TokenEndpoint.js"
+import { defaultTokenTypes, validateUrl } from "../TokenEndpoint.js"
 import { OAuthError, RateLimitedError, type TokenError, TokenRequestError, TokenResponseError } from "../TokenError.js"
-import { ErrorResponse, knownFields, TokenResponse } from "../TokenResponse.js"
+import { ErrorResponse, knownFields, maxExpiresIn, TokenResponse } from "../TokenResponse.js"
 import { basicCredentialForms, excerptJson, excerptText, reveal, scrub } from "./redact.js"
 import { invalidPaths } from "./schemaIssues.js"
 
@@ -88,13 +88,14 @@ const toAccessToken = (body: TokenResponse, request: TokenRequest, sentAt: numbe
     : body.scope.split(" ").filter((s) => s.length > 0)
   return new AccessToken.AccessToken({
     value: Redacted.make(body.access_token),
-    tokenType: body.token_type.toLowerCase() === "bearer" ? "Bearer" : body.token_type,
+    tokenType: normalTokenType(body.token_type),
     scopes,
     issuedAt: sentAt,
     // `expires_in: 0` would make every read fetch anew: treat it as absent (the default lifetime applies).
+    // A huge one is clamped to a year, so `expiresAt` stays a valid date.
     expiresAt: body.expires_in === undefined || body.expires_in <= 0
       ? Option.none()
-      : Option.some(sentAt + body.expires_in * 1000),
+      : Option.some(sentAt + Math.min(body.expires_in, maxExpiresIn) * 1000),
     refreshToken: body.refresh_token === undefined
       ? request.previousRefreshToken
       : Option.some(Redacted.make(body.refresh_token)),
@@ -103,8 +104,16 @@ const toAccessToken = (body: TokenResponse, request: TokenRequest, sentAt: numbe
   })
 }
 
+/** The `token_type` as the token keeps it: any casing of `bearer` is `Bearer`, others as sent. */
+const normalTokenType = (tokenType: string): string => tokenType.toLowerCase() === "bearer" ? "Bearer" : tokenType
+
+/** At most 40 characters of a value the server chose, scrubbed, for a message. */
+const quote = (text: string, secrets: ReadonlyArray<Redacted.Redacted<string>>): string =>
+  JSON.stringify(scrub(text.length > 40 ? `${text.slice(0, 40)}…` : text, secrets))
+
 const processResponse = (
   url: string,
+  tokenTypes: ReadonlyArray<string>,
   response: HttpClientResponse.HttpClientResponse,
   text: string,
   request: TokenRequest,
@@ -118,6 +127,10 @@ const processResponse = (
       new RateLimitedError({ url, status, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
     )
   }
+  // RFC 9110 §15.6.4: a 503 may say when to come back; the cache's retries honour it.
+  const unavailable = status === 503
+    ? { retryAfter: parseRetryAfter(response.headers["retry-after"], now) }
+    : {}
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -131,7 +144,8 @@ const processResponse = (
           url,
           status,
           detail: "error status without an OAuth error body",
-          excerpt
+          excerpt,
+          ...unavailable
         })
     )
   }
@@ -154,7 +168,8 @@ const processResponse = (
             status,
             error: scrub(body.error, secrets),
             errorDescription: Option.map(Option.fromNullable(body.error_description), (d) => scrub(d, secrets)),
-            errorUri: Option.map(Option.fromNullable(body.error_uri), (u) => scrub(u, secrets))
+            errorUri: Option.map(Option.fromNullable(body.error_uri), (u) => scrub(u, secrets)),
+            ...unavailable
           })
         )
     })
@@ -166,7 +181,8 @@ const processResponse = (
         url,
         status,
         detail: "error status without an OAuth error body",
-        excerpt: excerptJson(json, secrets)
+        excerpt: excerptJson(json, secrets),
+        ...unavailable
       })
     )
   }
@@ -181,7 +197,24 @@ const processResponse = (
           excerpt: excerptJson(json, secrets)
         })
       ),
-    onRight: (body) => Either.right(toAccessToken(body, request, sentAt))
+    onRight: (body) => {
+      // RFC 6749 §7.1: a client must not use a token whose type it does not understand.
+      const tokenType = body.token_type.toLowerCase()
+      if (!tokenTypes.some((accepted) => accepted.toLowerCase() === tokenType)) {
+        return Either.left(
+          new TokenResponseError({
+            reason: "UnsupportedTokenType",
+            url,
+            status,
+            detail: `token_type ${quote(body.token_type, secrets)} is not one this client accepts (${
+              tokenTypes.join(", ") || "none"
+            }); list it in the endpoint's tokenTypes to use it`,
+            excerpt: excerptJson(json, secrets)
+          })
+        )
+      }
+      return Either.right(toAccessToken(body, request, sentAt))
+    }
   })
 }
 
@@ -233,7 +266,16 @@ export const requestToken = (
       })
     )
     const now = yield* Clock.currentTimeMillis
-    return yield* processResponse(endpoint.url, response, text, request, secrets, sentAt, now)
+    return yield* processResponse(
+      endpoint.url,
+      endpoint.tokenTypes ?? defaultTokenTypes,
+      response,
+      text,
+      request,
+      secrets,
+      sentAt,
+      now
+    )
   }).pipe(
     Effect.tapBoth({
       onFailure: (e) =>

@@ -1,0 +1,84 @@
+/**
+ * `npm run docs`: the API reference of the public packages, generated from their JSDoc by `@effect/docgen`
+ * (Effect's own tool) into `docs/api/` (git-ignored, rebuilt on every run).
+ *
+ * It fails when a member of an exported interface, class or object type has no JSDoc (docgen checks exports
+ * only), and docgen fails when an export has no `@since`, no description or no `@example`, when an example does not
+ * type-check (strict, with `exactOptionalPropertyTypes`, imports of `@auth-pipeline/*` resolved to the
+ * packages' `src`) or when running the examples throws. All packages go through one docgen run, so the
+ * examples are type-checked by one `tsc` process.
+ *
+ * docgen reads `package.json` (it wants `name` and `homepage`) and `docgen.json` from its working
+ * directory and parses `<srcDir>/**`: this script gives it a work directory in `.tmp/docgen` whose
+ * `src/<package>` links to each package's `src`, so no package.json of the workspace changes for it.
+ */
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { undocumentedMembers } from "./undocumentedMembers.js"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const packages = ["core", "centrapay", "paysera", "cryptofuse", "autopay", "sandbox", "platform-node"]
+const work = path.join(root, ".tmp", "docgen")
+const outDir = path.join(root, "docs", "api")
+
+const missing = undocumentedMembers(root, packages)
+if (missing.length > 0) {
+  process.stderr.write(`Members without JSDoc (${missing.length}):\n${missing.map((line) => `  ${line}\n`).join("")}`)
+  process.exit(1)
+}
+
+fs.rmSync(work, { recursive: true, force: true })
+fs.rmSync(outDir, { recursive: true, force: true })
+fs.mkdirSync(path.join(work, "src"), { recursive: true })
+for (const name of packages) {
+  fs.symlinkSync(path.join(root, "packages", name, "src"), path.join(work, "src", name), "dir")
+}
+
+const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8"))
+const paths: Record<string, Array<string>> = {}
+for (const name of packages) {
+  paths[`@auth-pipeline/${name}`] = [path.join(root, "packages", name, "src", "index.ts")]
+  paths[`@auth-pipeline/${name}/*`] = [path.join(root, "packages", name, "src", "*.ts")]
+}
+
+fs.writeFileSync(
+  path.join(work, "package.json"),
+  JSON.stringify({ name: "auth-pipeline", homepage: "../../README.md" }, null, 2)
+)
+fs.writeFileSync(
+  path.join(work, "docgen.json"),
+  JSON.stringify(
+    {
+      srcDir: "src",
+      outDir: path.relative(work, outDir),
+      exclude: ["src/*/internal/**/*.ts"],
+      enforceDescriptions: true,
+      enforceExamples: true,
+      enforceVersion: true,
+      enableSearch: false,
+      parseCompilerOptions: compilerOptions,
+      examplesCompilerOptions: {
+        ...compilerOptions,
+        // examples are snippets: an unused import or binding is not an error there
+        noUnusedLocals: false,
+        noUnusedParameters: false,
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        allowImportingTsExtensions: true,
+        paths
+      }
+    },
+    null,
+    2
+  )
+)
+
+const bin = path.join(root, "node_modules", ".bin")
+const result = spawnSync(path.join(bin, "docgen"), {
+  cwd: work,
+  stdio: "inherit",
+  env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` }
+})
+process.exitCode = result.status ?? 1

@@ -12,7 +12,9 @@ const publicModules = (root: string, name: string): Array<string> => {
   return fs.readdirSync(src).filter((file) => file.endsWith(".ts")).map((file) => path.join(src, file))
 }
 
-const hasJsDoc = (node: ts.Node): boolean => ts.getJSDocCommentsAndTags(node).length > 0
+/** A JSDoc comment with a description, not only tags such as `@since`. */
+const hasJsDoc = (node: ts.Node): boolean =>
+  ts.getJSDocCommentsAndTags(node).some((doc) => ts.isJSDoc(doc) && ts.getTextOfJSDocComment(doc.comment)?.trim())
 
 const isPrivate = (member: ts.ClassElement | ts.TypeElement): boolean =>
   (member.name !== undefined && ts.isPrivateIdentifier(member.name)) ||
@@ -23,7 +25,7 @@ const isPrivate = (member: ts.ClassElement | ts.TypeElement): boolean =>
 
 /**
  * Walks the declarations of a module (and of its namespaces) and returns `file:line Owner.member` for each
- * member of an interface, class or type literal alias without a JSDoc comment (constructors excluded).
+ * member of an interface, class or type literal alias without a JSDoc description (constructors excluded).
  */
 export const undocumentedMembers = (root: string, packages: ReadonlyArray<string>): Array<string> => {
   const missing: Array<string> = []

@@ -113,11 +113,29 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
   /**
    * Marks the object as an `AccessToken` (see {@link isAccessToken}).
    *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Option, Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0 })
+   * assert.strictEqual(token[AccessToken.TypeId], AccessToken.TypeId)
+   * ```
+   *
    * @since 0.1.0
    */
   readonly [TypeId]: TypeId = TypeId
   /**
    * The access token itself; `Redacted.value` reveals it.
+   *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Option, Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0 })
+   * const authorization = `Bearer ${Redacted.value(token.value)}` // reveal only where it is sent
+   * ```
    *
    * @since 0.1.0
    */
@@ -125,11 +143,29 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
   /**
    * The token type as the server sent it, with any casing of `bearer` normalised to `Bearer`.
    *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Option, Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0, tokenType: "DPoP" })
+   * assert.ok(!AccessToken.isBearer(token))
+   * ```
+   *
    * @since 0.1.0
    */
   readonly tokenType: string
   /**
    * The granted scopes: the response's `scope`, or the requested scopes when the response omits it.
+   *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Option, Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0, scopes: ["read", "write"] })
+   * assert.ok(token.scopes.includes("write"))
+   * ```
    *
    * @since 0.1.0
    */
@@ -137,11 +173,29 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
   /**
    * Epoch milliseconds (from `Clock`) at which the token request was SENT.
    *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Option, Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: Date.now() })
+   * const ageMillis = Date.now() - token.issuedAt
+   * ```
+   *
    * @since 0.1.0
    */
   readonly issuedAt: number
   /**
    * Epoch milliseconds at which the token expires (`issuedAt + expires_in`); `None` without `expires_in`.
+   *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Option, Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0, expiresAt: Option.some(3_600_000) })
+   * const expired = Option.exists(token.expiresAt, (at) => at <= Date.now())
+   * ```
    *
    * @since 0.1.0
    */
@@ -149,17 +203,45 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
   /**
    * The refresh token, when one was issued (or kept from the token it refreshed).
    *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Option, Redacted } from "effect"
+   *
+   * const refreshToken = Option.some(Redacted.make("rt-1"))
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0, refreshToken })
+   * assert.ok(Option.isSome(token.refreshToken))
+   * ```
+   *
    * @since 0.1.0
    */
   readonly refreshToken: Option.Option<Redacted.Redacted<string>>
   /**
    * The OpenID Connect id token, when one was issued (verified by the OIDC flows, not by this class).
    *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Option, Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0 })
+   * assert.ok(Option.isNone(token.idToken)) // a client_credentials token has none
+   * ```
+   *
    * @since 0.1.0
    */
   readonly idToken: Option.Option<Redacted.Redacted<string>>
   /**
    * Every response field this library does not model, as received (e.g. Paysera's `refresh_expires_in`).
+   *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Option, Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0, extra: { refresh_expires_in: 0 } })
+   * assert.strictEqual(token.extra.refresh_expires_in, 0)
+   * ```
    *
    * @since 0.1.0
    */
@@ -179,6 +261,17 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
   /**
    * Equal to another `AccessToken` with the same access token value (other fields are ignored).
    *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Redacted } from "effect"
+   * import { Equal } from "effect"
+   *
+   * const a = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0 })
+   * const b = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 1_000, scopes: ["read"] })
+   * assert.ok(Equal.equals(a, b))
+   * ```
+   *
    * @since 0.1.0
    */
   [Equal.symbol](that: Equal.Equal): boolean {
@@ -187,6 +280,18 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
 
   /**
    * A hash of the access token value, consistent with `Equal`.
+   *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Redacted } from "effect"
+   * import { Hash, HashSet } from "effect"
+   *
+   * const a = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0 })
+   * const b = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 1_000 })
+   * assert.strictEqual(Hash.hash(a), Hash.hash(b))
+   * assert.strictEqual(HashSet.size(HashSet.make(a, b)), 1)
+   * ```
    *
    * @since 0.1.0
    */
@@ -197,6 +302,16 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
   /**
    * A JSON view with every secret (value, refresh and id token, credential-like `extra` members) as
    * `<redacted>` and the times as ISO strings.
+   *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0, extra: { session_token: "st-1" } })
+   * assert.ok(!JSON.stringify(token).includes("at-1"))
+   * assert.ok(!JSON.stringify(token).includes("st-1")) // credential-like extra members too
+   * ```
    *
    * @since 0.1.0
    */
@@ -221,6 +336,15 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
   /**
    * The redacted {@link AccessToken.toJSON} view, formatted.
    *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Redacted } from "effect"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0 })
+   * assert.ok(`${token}`.includes("<redacted>"))
+   * ```
+   *
    * @since 0.1.0
    */
   toString(): string {
@@ -229,6 +353,16 @@ export class AccessToken implements AccessTokenProps, Equal.Equal, Inspectable.I
 
   /**
    * What `util.inspect` and `console.log` show in Node: the redacted JSON view.
+   *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@auth-pipeline/core"
+   * import { Redacted } from "effect"
+   * import * as util from "node:util"
+   *
+   * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0 })
+   * assert.ok(!util.inspect(token).includes("at-1"))
+   * ```
    *
    * @since 0.1.0
    */

@@ -61,7 +61,7 @@ export class IdTokenError extends Data.TaggedError("IdTokenError")<{
     | "InvalidClaims"
     | "Missing"
     | "KeysUnavailable"
-  /** The failed check in words; never the token or a claim value that could identify the user. */
+  /** The failed check in words (from `jose` or a claim path); never the token itself. */
   readonly detail: string
 }> {
   /**

@@ -27,7 +27,7 @@ import * as AccessToken from "./AccessToken.js"
 export class TokenStoreError extends Data.TaggedError("TokenStoreError")<{
   /** The store operation that failed. */
   readonly operation: "get" | "set" | "compareAndSet"
-  /** What went wrong, in words (no token values). */
+  /** What went wrong, in words; a store must not put token values here. */
   readonly detail: string
 }> {
   /**

@@ -179,7 +179,7 @@ export interface Credential {
   readonly clientId: string
   /** The scope granted, as sent in the token response. */
   readonly scope: string | undefined
-  /** Epoch milliseconds at which it was issued (configured, for an API key). */
+  /** Epoch milliseconds at which the token was issued; 0 for an API key. */
   readonly issuedAt: number
   /** When the token stops being accepted; `undefined` for API keys, which do not expire. */
   readonly expiresAt: number | undefined

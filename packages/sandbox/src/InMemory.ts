@@ -111,7 +111,7 @@ export interface Sent {
   readonly headers: Readonly<Record<string, string>>
   /** The body's content type; `undefined` without a body. */
   readonly contentType: string | undefined
-  /** The body decoded as UTF-8 text; empty for no body or a stream. */
+  /** A byte body decoded as UTF-8 text (form and JSON bodies are bytes); empty otherwise. */
   readonly body: string
 }
 

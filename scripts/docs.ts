@@ -2,15 +2,21 @@
  * `npm run docs`: the API reference of the public packages, generated from their JSDoc by `@effect/docgen`
  * (Effect's own tool) into `docs/api/` (git-ignored, rebuilt on every run).
  *
- * It fails when a member of an exported interface, class or object type has no JSDoc (docgen checks exports
- * only), and docgen fails when an export has no `@since`, no description or no `@example`, when an example does not
- * type-check (strict, with `exactOptionalPropertyTypes`, imports of `@auth-pipeline/*` resolved to the
- * packages' `src`) or when running the examples throws. All packages go through one docgen run, so the
- * examples are type-checked by one `tsc` process.
+ * Checks, any failure exits non-zero:
+ * - every member of an exported interface, class or object type has a JSDoc description (this script:
+ *   docgen checks exports only);
+ * - every export has `@since`, a description and an `@example` (docgen; for class properties and methods too);
+ * - every example type-checks (strict, `exactOptionalPropertyTypes`, `@auth-pipeline/*` resolved to the
+ *   packages' `src`) and then runs without throwing (docgen runs them with tsx, so `assert` in an example is
+ *   checked; an example that needs a network or a server defines its program without running it).
  *
  * docgen reads `package.json` (it wants `name` and `homepage`) and `docgen.json` from its working
  * directory and parses `<srcDir>/**`: this script gives it a work directory in `.tmp/docgen` whose
- * `src/<package>` links to each package's `src`, so no package.json of the workspace changes for it.
+ * `src/<package>` links to each package's `src`, so no package.json of the workspace changes for it, and
+ * all packages go through one docgen run (one `tsc` over every example).
+ *
+ * docgen takes the first comment of a file as the documentation of its first statement too: an `index.ts`
+ * that starts with `export * as` therefore carries its `@example` in the file overview.
  */
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -89,3 +95,16 @@ const result = spawnSync(path.join(bin, "docgen"), {
   env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` }
 })
 process.exitCode = result.status ?? 1
+
+// docgen's prettier pass (prettier 3.10 here) turns the opening `---` of each module page's front matter into
+// `***`; put it back so Jekyll (GitHub Pages) reads the title and navigation order.
+if (result.status === 0) {
+  const modules = path.join(outDir, "modules")
+  for (const file of fs.readdirSync(modules, { recursive: true, encoding: "utf8" })) {
+    if (!file.endsWith(".md")) continue
+    const text = fs.readFileSync(path.join(modules, file), "utf8")
+    if (text.startsWith("***\n\ntitle:")) {
+      fs.writeFileSync(path.join(modules, file), `---\n${text.slice("***\n\n".length)}`)
+    }
+  }
+}

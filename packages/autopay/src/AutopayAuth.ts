@@ -56,6 +56,13 @@ export class AutopayAuth extends Context.Tag("@auth-pipeline/autopay/AutopayAuth
 /**
  * The provider's name, used for the token cache, spans and metrics.
  *
+ * @example
+ * ```ts
+ * import { AutopayAuth } from "@auth-pipeline/autopay"
+ *
+ * assert.strictEqual(AutopayAuth.name, "autopay")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -63,6 +70,13 @@ export const name = "autopay"
 
 /**
  * The documented token endpoint.
+ *
+ * @example
+ * ```ts
+ * import { AutopayAuth } from "@auth-pipeline/autopay"
+ *
+ * assert.strictEqual(AutopayAuth.tokenUrl, "https://api-auth.autopay.io/oauth/token")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -72,6 +86,13 @@ export const tokenUrl = "https://api-auth.autopay.io/oauth/token"
 /**
  * The audience every token request must carry ("must always be `https://api.autopay.io`").
  *
+ * @example
+ * ```ts
+ * import { AutopayAuth } from "@auth-pipeline/autopay"
+ *
+ * assert.strictEqual(AutopayAuth.audience, "https://api.autopay.io")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -79,6 +100,13 @@ export const audience = "https://api.autopay.io"
 
 /**
  * The base URL of the Autopay APIs that relative request URLs resolve against.
+ *
+ * @example
+ * ```ts
+ * import { AutopayAuth } from "@auth-pipeline/autopay"
+ *
+ * assert.strictEqual(AutopayAuth.apiBaseUrl, "https://api.autopay.io")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -88,11 +116,20 @@ export const apiBaseUrl = "https://api.autopay.io"
 /**
  * A limit on tokens obtained: at most `maxRequests` in any `window`.
  *
+ * @example
+ * ```ts
+ * import type { AutopayAuth } from "@auth-pipeline/autopay"
+ *
+ * const budget: AutopayAuth.Budget = { maxRequests: 3, window: "1 hour" }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Budget {
+  /** How many tokens may be obtained in any `window`; the next request fails with `TokenBudgetExceeded`. */
   readonly maxRequests: number
+  /** The sliding window the requests are counted over. */
   readonly window: Duration.DurationInput
 }
 
@@ -105,6 +142,19 @@ export interface Budget {
  * requests do not count (they are bounded by the cache's retry policy), so an outage of the token
  * endpoint cannot use the budget up.
  *
+ * @example
+ * ```ts
+ * import { AutopayAuth } from "@auth-pipeline/autopay"
+ * import { Redacted } from "effect"
+ *
+ * // a batch job that restarts often: a larger budget
+ * const AutopayLive = AutopayAuth.layer({
+ *   clientId: "your-client-id",
+ *   clientSecret: Redacted.make("your-client-secret"),
+ *   budget: { ...AutopayAuth.defaultBudget, maxRequests: 20 }
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
@@ -113,6 +163,13 @@ export const defaultBudget: Budget = { maxRequests: 10, window: Duration.hours(2
 /**
  * Token cache tuning: refresh policy, background refresh, retries of transient failures and
  * store. The budget is set with {@link Options.budget}.
+ *
+ * @example
+ * ```ts
+ * import type { AutopayAuth } from "@auth-pipeline/autopay"
+ *
+ * const cache: AutopayAuth.CacheOptions = { policy: { buffer: "10 minutes" } }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -123,11 +180,27 @@ export type CacheOptions = Omit<
 >
 
 /**
+ * What {@link make} and {@link layer} take: the client credentials and optional overrides.
+ *
+ * @example
+ * ```ts
+ * import type { AutopayAuth } from "@auth-pipeline/autopay"
+ * import { Redacted } from "effect"
+ *
+ * const options: AutopayAuth.Options = {
+ *   clientId: "your-client-id",
+ *   clientSecret: Redacted.make("your-client-secret"),
+ *   budget: false
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
+  /** The client id from the Autopay dashboard, sent as the JSON member `client_id`. */
   readonly clientId: string
+  /** The client secret, sent as the JSON member `client_secret`. */
   readonly clientSecret: Redacted.Redacted<string>
   /** The token endpoint. Default {@link tokenUrl}. */
   readonly tokenUrl?: string | undefined
@@ -143,6 +216,24 @@ export interface Options {
  * Builds the provider in the current Scope (its background refresh lives there), over the
  * `HttpClient` in context. Fails with `TokenRequestError` (`InvalidUrl`) if the token URL is not
  * https (or http on loopback).
+ *
+ * @example
+ * ```ts
+ * import { AutopayAuth } from "@auth-pipeline/autopay"
+ * import { Autopay, InMemory } from "@auth-pipeline/sandbox"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * const sandbox = Layer.unwrapEffect(Effect.map(Autopay.make(), InMemory.layer)) // for real: FetchHttpClient.layer
+ * const program = Effect.gen(function*() {
+ *   const autopay = yield* AutopayAuth.make({
+ *     clientId: "sandbox-client",
+ *     clientSecret: Redacted.make("sandbox-secret")
+ *   })
+ *   const response = yield* autopay.client.get(Autopay.resourcePath)
+ *   assert.strictEqual(response.status, 200)
+ * }).pipe(Effect.scoped, Effect.provide(sandbox))
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -191,6 +282,16 @@ export const layer = (
  * The documented environment variables, read with `Config` for every field `config` leaves
  * unset: `AUTOPAY_CLIENT_ID`, `AUTOPAY_CLIENT_SECRET` (read as `Redacted`), and the optional
  * `AUTOPAY_TOKEN_URL` and `AUTOPAY_BASE_URL` (empty counts as unset).
+ *
+ * @example
+ * ```ts
+ * import { AutopayAuth } from "@auth-pipeline/autopay"
+ * import { ConfigProvider, Effect } from "effect"
+ *
+ * const env = ConfigProvider.fromMap(new Map([["AUTOPAY_CLIENT_ID", "id"], ["AUTOPAY_CLIENT_SECRET", "secret"]]))
+ * const options = Effect.runSync(Effect.withConfigProvider(AutopayAuth.fromConfig(), env))
+ * assert.strictEqual(options.clientId, "id")
+ * ```
  *
  * @since 0.1.0
  * @category config

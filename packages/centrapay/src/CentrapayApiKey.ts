@@ -19,6 +19,17 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 
 /**
+ * What the {@link CentrapayApiKey} Tag provides: an `HttpClient` that sends the API key.
+ *
+ * @example
+ * ```ts
+ * import type { CentrapayApiKey } from "@auth-pipeline/centrapay"
+ * import { Effect } from "effect"
+ *
+ * const memberships = (centrapay: CentrapayApiKey.Service) =>
+ *   Effect.flatMap(centrapay.client.get("/api/account-memberships"), (response) => response.json)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -52,6 +63,13 @@ export class CentrapayApiKey extends Context.Tag("@auth-pipeline/centrapay/Centr
 /**
  * The Centrapay API, `https://service.centrapay.com`.
  *
+ * @example
+ * ```ts
+ * import { CentrapayApiKey } from "@auth-pipeline/centrapay"
+ *
+ * assert.strictEqual(CentrapayApiKey.apiBaseUrl, "https://service.centrapay.com")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -59,6 +77,13 @@ export const apiBaseUrl = "https://service.centrapay.com"
 
 /**
  * The header the key goes in.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayApiKey } from "@auth-pipeline/centrapay"
+ *
+ * assert.strictEqual(CentrapayApiKey.header, "X-Api-Key")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -68,16 +93,34 @@ export const header = "X-Api-Key"
 /**
  * The Centrapay test merchant API key the docs publish "to test creating payment requests".
  *
+ * @example
+ * ```ts
+ * import { CentrapayApiKey } from "@auth-pipeline/centrapay"
+ *
+ * const TestMerchant = CentrapayApiKey.layer({ apiKey: CentrapayApiKey.testMerchantApiKey })
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
 export const testMerchantApiKey: Redacted.Redacted<string> = Redacted.make("f32c5497297084e5354b47c40d5ccacb109ce483")
 
 /**
+ * What {@link make} and {@link layer} take: the key and, optionally, another API base URL.
+ *
+ * @example
+ * ```ts
+ * import type { CentrapayApiKey } from "@auth-pipeline/centrapay"
+ * import { Redacted } from "effect"
+ *
+ * const options: CentrapayApiKey.Options = { apiKey: Redacted.make("your-api-key") }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
+  /** The API key, sent as `X-Api-Key` on every request. */
   readonly apiKey: Redacted.Redacted<string>
   /** The API base URL. Default {@link apiBaseUrl}. */
   readonly baseUrl?: string | undefined
@@ -85,6 +128,21 @@ export interface Options {
 
 /**
  * Builds the service over the `HttpClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayApiKey } from "@auth-pipeline/centrapay"
+ * import { Centrapay, InMemory } from "@auth-pipeline/sandbox"
+ * import { Effect, Layer } from "effect"
+ *
+ * const sandbox = Layer.unwrapEffect(Effect.map(Centrapay.make(), InMemory.layer)) // for real: FetchHttpClient.layer
+ * const program = Effect.gen(function*() {
+ *   const centrapay = yield* CentrapayApiKey.make({ apiKey: CentrapayApiKey.testMerchantApiKey })
+ *   const response = yield* centrapay.client.get("/api/account-memberships")
+ *   assert.strictEqual(response.status, 200)
+ * }).pipe(Effect.provide(sandbox))
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -121,6 +179,16 @@ export const layer = (options: Options): Layer.Layer<CentrapayApiKey, never, Htt
  * Options from `config`, with every field it leaves unset from the environment:
  * `CENTRAPAY_API_KEY` (read as `Redacted`) and the optional `CENTRAPAY_BASE_URL`.
  *
+ * @example
+ * ```ts
+ * import { CentrapayApiKey } from "@auth-pipeline/centrapay"
+ * import { ConfigProvider, Effect, Redacted } from "effect"
+ *
+ * const env = ConfigProvider.fromMap(new Map([["CENTRAPAY_API_KEY", "your-api-key"]]))
+ * const options = Effect.runSync(Effect.withConfigProvider(CentrapayApiKey.fromConfig(), env))
+ * assert.strictEqual(Redacted.value(options.apiKey), "your-api-key")
+ * ```
+ *
  * @since 0.1.0
  * @category config
  */
@@ -137,6 +205,16 @@ export const fromConfig = (
 
 /**
  * The service with its options from the environment (see {@link fromConfig}).
+ *
+ * @example
+ * ```ts
+ * import { CentrapayApiKey } from "@auth-pipeline/centrapay"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ *
+ * // the key from CENTRAPAY_API_KEY
+ * const CentrapayLive = CentrapayApiKey.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category layers

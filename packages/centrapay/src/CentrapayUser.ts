@@ -61,6 +61,13 @@ export class CentrapayUser extends Context.Tag("@auth-pipeline/centrapay/Centrap
 /**
  * The provider's name for the token cache, spans and metrics.
  *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ *
+ * assert.strictEqual(CentrapayUser.name, "centrapay-user")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -69,6 +76,14 @@ export const name = "centrapay-user"
 /**
  * The Centrapay authorization server.
  *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { OidcDiscovery } from "@auth-pipeline/core"
+ *
+ * const discovery = OidcDiscovery.configurationUrl(CentrapayUser.issuer)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -76,6 +91,14 @@ export const issuer = "https://auth.centrapay.com"
 
 /**
  * The documented access token lifetime (1 hour); the default when a response omits `expires_in`.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { Duration } from "effect"
+ *
+ * assert.strictEqual(Duration.toMinutes(CentrapayUser.accessTokenLifetime), 60)
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -86,6 +109,15 @@ export const accessTokenLifetime: Duration.Duration = Duration.hours(1)
  * The documented refresh token lifetime: 60 days, unless revoked. After it the user must log in
  * again (the refresh fails with `ReauthenticationRequired`).
  *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { Duration } from "effect"
+ *
+ * // a stored session older than this needs a new login
+ * const loginRequiredAfter = (signedInAt: number) => signedInAt + Duration.toMillis(CentrapayUser.refreshTokenLifetime)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -93,6 +125,15 @@ export const refreshTokenLifetime: Duration.Duration = Duration.days(60)
 
 /**
  * How the access token is sent by default: `Authorization: <token>` (the docs' example call).
+ *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { CredentialScheme } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * assert.strictEqual(CredentialScheme.headerValue(CentrapayUser.defaultScheme, Redacted.make("at-1")), "at-1")
+ * ```
  *
  * @since 0.1.0
  * @category defaults
@@ -103,6 +144,13 @@ export const defaultScheme: CredentialScheme.CredentialScheme = CredentialScheme
  * The query parameter that pre-fills the Centrapay login form with a phone number
  * (`extraQueryParams: { u: userPhoneNumber }` in the docs' example).
  *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ *
+ * assert.strictEqual(CentrapayUser.phonePrefillParam, "u") // set it with the `phoneNumber` option
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -110,6 +158,13 @@ export const phonePrefillParam = "u"
 
 /**
  * Token cache tuning (refresh policy, background refresh, retries, store).
+ *
+ * @example
+ * ```ts
+ * import type { CentrapayUser } from "@auth-pipeline/centrapay"
+ *
+ * const cache: CentrapayUser.CacheOptions = { policy: { buffer: "5 minutes" } }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -120,6 +175,20 @@ export type CacheOptions = Omit<
 >
 
 /**
+ * What {@link make} and {@link layer} take: the client id and optional overrides.
+ *
+ * @example
+ * ```ts
+ * import type { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { CredentialScheme } from "@auth-pipeline/core"
+ *
+ * const options: CentrapayUser.Options = {
+ *   clientId: "7mapl0nqonkgl5vfeb3cf86miu",
+ *   redirectUri: "com.example.yourapp://oidc-callback",
+ *   scheme: CredentialScheme.bearer
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -149,6 +218,24 @@ export interface Options {
 /**
  * Builds the client in the current Scope (its background refresh lives there), over the
  * `HttpClient` in context. Nothing is fetched until first needed.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { FileTokenStore } from "@auth-pipeline/core"
+ * import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { NodeFileSystem } from "@effect/platform-node"
+ * import { Effect } from "effect"
+ *
+ * // a CLI: log in once through the browser, keep the session in a file
+ * const program = Effect.gen(function*() {
+ *   const store = yield* FileTokenStore.make({ path: ".centrapay-session.json" })
+ *   const centrapay = yield* CentrapayUser.make({ clientId: "7mapl0nqonkgl5vfeb3cf86miu", store })
+ *   const session = yield* centrapay.loginLoopback()
+ *   return session.claims.sub
+ * }).pipe(Effect.scoped, Effect.provide([FetchHttpClient.layer, NodeFileSystem.layer, NodeLoopbackRedirect.layer]))
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -203,6 +290,16 @@ export const layer = (options: Options): Layer.Layer<CentrapayUser, never, HttpC
  * `CENTRAPAY_CLIENT_ID`, and the optional `CENTRAPAY_ISSUER`, `CENTRAPAY_REDIRECT_URI` and
  * `CENTRAPAY_BASE_URL` (empty counts as unset).
  *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { ConfigProvider, Effect } from "effect"
+ *
+ * const env = ConfigProvider.fromMap(new Map([["CENTRAPAY_CLIENT_ID", "7mapl0nqonkgl5vfeb3cf86miu"]]))
+ * const options = Effect.runSync(Effect.withConfigProvider(CentrapayUser.fromConfig(), env))
+ * assert.strictEqual(options.clientId, "7mapl0nqonkgl5vfeb3cf86miu")
+ * ```
+ *
  * @since 0.1.0
  * @category config
  */
@@ -222,6 +319,16 @@ export const fromConfig = (
 
 /**
  * The client with its options from the environment (see {@link fromConfig}).
+ *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ *
+ * // the client id from CENTRAPAY_CLIENT_ID
+ * const CentrapayUserLive = CentrapayUser.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category layers

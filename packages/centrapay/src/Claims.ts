@@ -46,6 +46,15 @@ export const Claims = Schema.Struct({
 )
 
 /**
+ * The decoded {@link Claims} of a Centrapay user.
+ *
+ * @example
+ * ```ts
+ * import type { Claims } from "@auth-pipeline/centrapay"
+ *
+ * const contact = (claims: Claims.Claims): string => claims.email ?? claims.phone_number ?? claims.sub
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */

@@ -38,6 +38,13 @@ import * as Schema from "effect/Schema"
 /**
  * The documented roles, in the order of the table's columns.
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * assert.strictEqual(Permissions.roles.length, 4)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -47,6 +54,14 @@ export const roles = ["AccountOwner", "AnonConsumer", "MerchantTerminal", "Exter
  * A role a user or API key holds for a Centrapay account. The values are this library's names,
  * not wire values (the docs show only display names, see {@link roleNames}).
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * const role: Permissions.Role = "MerchantTerminal"
+ * assert.strictEqual(Permissions.roleNames[role], "Merchant Terminal")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -55,6 +70,15 @@ export type Role = typeof roles[number]
 /**
  * Decodes a {@link Role} from untrusted input.
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ * import { Either, Schema } from "effect"
+ *
+ * assert.ok(Either.isRight(Schema.decodeUnknownEither(Permissions.Role)("AccountOwner")))
+ * assert.ok(Either.isLeft(Schema.decodeUnknownEither(Permissions.Role)("Admin")))
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -62,6 +86,13 @@ export const Role = Schema.Literal(...roles)
 
 /**
  * The roles' names as the docs display them.
+ *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * assert.strictEqual(Permissions.roleNames.AnonConsumer, "Anon Consumer")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -76,6 +107,13 @@ export const roleNames: { readonly [R in Role]: string } = {
 /**
  * The documented account flags, in the order of the docs' legend.
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * assert.deepStrictEqual(Permissions.flags, ["TrustedUser", "ExternalAssetIssuer", "OrgAccount"])
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -88,6 +126,14 @@ export const flags = ["TrustedUser", "ExternalAssetIssuer", "OrgAccount"] as con
  * - `ExternalAssetIssuer` (🧀): an external-asset-issuer subscription on the targeted account;
  * - `OrgAccount` (🗄): the targeted account is of type org.
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * const flag: Permissions.Flag = "OrgAccount"
+ * const explain = Permissions.flagDescriptions[flag]
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -95,6 +141,13 @@ export type Flag = typeof flags[number]
 
 /**
  * The flags' descriptions, as the docs word them.
+ *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * for (const flag of Permissions.flags) assert.ok(Permissions.flagDescriptions[flag].length > 0)
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -110,6 +163,17 @@ export const flagDescriptions: { readonly [F in Flag]: string } = {
  * Where a granted permission applies: `"Global"` (✸) to resources of any account, `"Account"` only
  * to resources owned by the account the role is held for.
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ * import { Option } from "effect"
+ *
+ * const scope: Option.Option<Permissions.Scope> = Option.map(
+ *   Permissions.grant("AnonConsumer", "payment-requests:pay"),
+ *   (grant) => grant.scope
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -120,11 +184,21 @@ export type Scope = "Global" | "Account"
  * none is needed) and the roles that grant it, each with its scope. A role absent from `roles`
  * does not grant the permission.
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * const entry: Permissions.Entry = Permissions.table["merchants:create"]
+ * assert.deepStrictEqual(entry.flags, ["OrgAccount"])
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Entry {
+  /** The flags of which at least one must be met; empty when the permission needs none. */
   readonly flags: ReadonlyArray<Flag>
+  /** The roles that grant the permission, each with its scope (`Global` ✸ or `Account`). */
   readonly roles: { readonly [R in Role]?: Scope }
 }
 
@@ -194,6 +268,13 @@ const rows = {
 /**
  * A documented permission name, such as `"payment-requests:pay"`. A misspelt name does not compile.
  *
+ * @example
+ * ```ts
+ * import type { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * const needed: ReadonlyArray<Permissions.Permission> = ["payment-requests:create", "payment-requests:pay"]
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -205,6 +286,13 @@ export type Permission = keyof typeof rows
  * `quotas:read`, listed twice with identical rows, is one entry (in the place of its first
  * listing); `integration-requests:configure` is listed with no role, so its `roles` is empty.
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * assert.strictEqual(Permissions.table["payment-requests:pay"].roles.AnonConsumer, "Global")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -214,6 +302,13 @@ export const table: { readonly [P in Permission]: Entry } = rows
  * Every documented permission, in the docs' order, each once (44 names; the docs list 45 rows
  * because `quotas:read` appears twice).
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * assert.strictEqual(Permissions.permissions.length, 44)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -221,6 +316,14 @@ export const permissions: ReadonlyArray<Permission> = Object.keys(rows) as Array
 
 /**
  * Decodes a {@link Permission} from untrusted input, e.g. `Schema.decodeUnknown(Permission)(name)`.
+ *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ * import { Either, Schema } from "effect"
+ *
+ * assert.ok(Either.isRight(Schema.decodeUnknownEither(Permissions.Permission)("accounts:create")))
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -230,6 +333,14 @@ export const Permission = Schema.Literal(...permissions)
 /**
  * Whether a value is a documented permission name.
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * assert.ok(Permissions.isPermission("payment-requests:pay"))
+ * assert.ok(!Permissions.isPermission("payment-requests:steal"))
+ * ```
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -237,6 +348,14 @@ export const isPermission = (u: unknown): u is Permission => typeof u === "strin
 
 /**
  * Whether a value is one of the documented roles.
+ *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * assert.ok(Permissions.isRole("AccountOwner"))
+ * assert.ok(!Permissions.isRole("Account Owner")) // the display name is not the value
+ * ```
  *
  * @since 0.1.0
  * @category guards
@@ -247,11 +366,22 @@ export const isRole = (u: unknown): u is Role => typeof u === "string" && Object
  * What a role holds of a permission: where it applies, and the flags of which at least one must be
  * met (empty: none is needed).
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ * import { Option } from "effect"
+ *
+ * const grant: Option.Option<Permissions.Grant> = Permissions.grant("AccountOwner", "merchants:create")
+ * assert.ok(Option.isSome(grant) && grant.value.flags.includes("OrgAccount"))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Grant {
+  /** `Global` (✸: resources of any account) or `Account` (only the account the role is held for). */
   readonly scope: Scope
+  /** The flags of which at least one must be met; empty when none is needed. */
   readonly flags: ReadonlyArray<Flag>
 }
 
@@ -281,6 +411,13 @@ export const grant = (role: Role, permission: Permission): Option.Option<Grant> 
 /**
  * The permissions `role` holds, in the docs' order.
  *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * assert.ok(Permissions.permissionsOf("MerchantTerminal").includes("payment-requests:create"))
+ * ```
+ *
  * @since 0.1.0
  * @category queries
  */
@@ -289,6 +426,13 @@ export const permissionsOf = (role: Role): ReadonlyArray<Permission> =>
 
 /**
  * The roles that hold `permission`, in the docs' order (none for `integration-requests:configure`).
+ *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * assert.deepStrictEqual(Permissions.rolesWith("integration-requests:configure"), [])
+ * ```
  *
  * @since 0.1.0
  * @category queries
@@ -299,6 +443,14 @@ export const rolesWith = (permission: Permission): ReadonlyArray<Role> =>
 /**
  * What is known about a request, for {@link may}. Every field defaults to `false`: a flag not said
  * to be met is not met, and the resource is taken to belong to the account the role is held for.
+ *
+ * @example
+ * ```ts
+ * import { Permissions } from "@auth-pipeline/centrapay"
+ *
+ * const facts: Permissions.Facts = { orgAccount: true, otherAccount: true }
+ * assert.ok(Permissions.may("AnonConsumer", "payment-requests:pay", facts))
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -24,20 +24,41 @@ import * as Metrics from "./Metrics.js"
  * The API rejected the credential: after one retry with a new token, or at once for an API key
  * (nothing to refresh). Carries no credential.
  *
+ * @example
+ * ```ts
+ * import { AuthenticatedClient } from "@auth-pipeline/core"
+ * import type { HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * const listPayments = (client: HttpClient.HttpClient.With<AuthenticatedClient.Unauthorized>) =>
+ *   client.get("https://api.example.com/payments").pipe(
+ *     Effect.catchTag("Unauthorized", (error) =>
+ *       error.retried
+ *         ? Effect.dieMessage("the API rejects even a fresh token: check the client's permissions")
+ *         : Effect.fail(error))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class Unauthorized extends Data.TaggedError("Unauthorized")<{
+  /** The HTTP method of the rejected request. */
   readonly method: string
   /** The request URL without its query string. */
   readonly url: string
+  /** The HTTP status of the last response (401, or the status that carried `invalid_token`). */
   readonly status: number
   /** The `error` of the `WWW-Authenticate` challenge (RFC 6750 §3), when sent. */
   readonly challengeError: Option.Option<string>
   /** Whether the request was re-sent with a new token before giving up. */
   readonly retried: boolean
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `<method> <url> was rejected with HTTP <status>`, the challenge error and whether it was retried.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     const challenge = Option.match(this.challengeError, { onNone: () => "", onSome: (e) => ` (${e})` })
     const retried = this.retried ? " after one retry with a new token" : ""
@@ -48,11 +69,31 @@ export class Unauthorized extends Data.TaggedError("Unauthorized")<{
 /**
  * What the middleware needs from a token cache: a token, and compare-and-invalidate.
  *
+ * @example
+ * ```ts
+ * import { AccessToken, AuthenticatedClient } from "@auth-pipeline/core"
+ * import { FetchHttpClient, HttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ *
+ * // a fixed token (a TokenCache is the usual source)
+ * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: Date.now() })
+ * const tokens: AuthenticatedClient.TokenSource<never> = {
+ *   get: Effect.succeed(token),
+ *   invalidate: () => Effect.succeed(false)
+ * }
+ * const program = Effect.gen(function*() {
+ *   const client = AuthenticatedClient.make(yield* HttpClient.HttpClient, tokens)
+ *   return yield* client.get("https://api.example.com/payments")
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TokenSource<E, E2 = never> {
+  /** A usable token; called once per request and again after a rejection. */
   readonly get: Effect.Effect<AccessToken, E>
+  /** Drops `token` if it is still the current one; called with the token a rejected request carried. */
   readonly invalidate: (token: AccessToken) => Effect.Effect<boolean, E2>
   /** Used to tag the 401-retry metric. */
   readonly name?: string | undefined
@@ -68,6 +109,19 @@ const challengeError = (response: HttpClientResponse.HttpClientResponse): Option
 /**
  * Whether a response rejects the credential: HTTP 401, or a `WWW-Authenticate` challenge with
  * `error="invalid_token"` (RFC 6750 §3.1).
+ *
+ * @example
+ * ```ts
+ * import { AuthenticatedClient } from "@auth-pipeline/core"
+ * import { HttpClientRequest, HttpClientResponse } from "@effect/platform"
+ *
+ * const request = HttpClientRequest.get("https://api.example.com/payments")
+ * const response = HttpClientResponse.fromWeb(
+ *   request,
+ *   new Response(null, { status: 400, headers: { "www-authenticate": 'Bearer error="invalid_token"' } })
+ * )
+ * assert.ok(AuthenticatedClient.isRejected(response))
+ * ```
  *
  * @since 0.1.0
  * @category predicates
@@ -124,6 +178,19 @@ const redacting = (name: string) =>
  * so requests logged or traced anywhere show `<redacted>` for it. `authorization` and `x-api-key`
  * are redacted by default; the middleware redacts its own header in the spans it causes either way.
  *
+ * @example
+ * ```ts
+ * import { AuthenticatedClient } from "@auth-pipeline/core"
+ * import { FetchHttpClient, HttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ *
+ * // spans and logs of these requests show `x-session-token: <redacted>`
+ * const program = Effect.gen(function*() {
+ *   const client = yield* HttpClient.HttpClient
+ *   return yield* client.get("https://api.example.com/me", { headers: { "x-session-token": "secret" } })
+ * }).pipe(Effect.provide(Layer.merge(FetchHttpClient.layer, AuthenticatedClient.layerRedactHeader("X-Session-Token"))))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -145,6 +212,31 @@ const hasOwnCredential = (request: HttpClientRequest.HttpClientRequest, name: st
  *
  * Responses and `HttpClientError`s leave with a copy of the request that has no credential
  * (credential headers `<redacted>`, body dropped), so no rendering of them shows it.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, AuthenticatedClient, TokenCache } from "@auth-pipeline/core"
+ * import { HttpClient, HttpClientResponse } from "@effect/platform"
+ * import { Clock, Effect, Redacted } from "effect"
+ *
+ * // a fake API that accepts only the second token
+ * const api = HttpClient.make((request) =>
+ *   Effect.succeed(HttpClientResponse.fromWeb(
+ *     request,
+ *     new Response(null, { status: request.headers.authorization === "Bearer at-2" ? 200 : 401 })
+ *   ))
+ * )
+ * let issued = 0
+ * const acquire = Effect.map(Clock.currentTimeMillis, (now) =>
+ *   AccessToken.make({ value: Redacted.make(`at-${++issued}`), issuedAt: now }))
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const client = AuthenticatedClient.make(api, yield* TokenCache.make({ acquire }))
+ *   const response = yield* client.get("https://api.example.com/payments")
+ *   assert.strictEqual(response.status, 200) // 401 with at-1, then re-sent once with at-2
+ * }))
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -220,6 +312,19 @@ export const make = <E, E2, Err, R>(
  * Wraps a client so each request carries a fixed API key in `header` (default `X-Api-Key`).
  * There is nothing to refresh: a rejection fails at once with {@link Unauthorized}. Responses and
  * `HttpClientError`s leave without the key, as with {@link make}.
+ *
+ * @example
+ * ```ts
+ * import { AuthenticatedClient } from "@auth-pipeline/core"
+ * import { FetchHttpClient, HttpClient } from "@effect/platform"
+ * import { Config, Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const key = yield* Config.redacted("MERCHANT_API_KEY")
+ *   const client = AuthenticatedClient.apiKey(yield* HttpClient.HttpClient, { key })
+ *   return yield* client.get("https://service.example.com/api/merchants")
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -20,14 +20,33 @@ import * as Pkce from "./Pkce.js"
  * (in a session, a cookie it encrypts, or memory for a CLI): the URL itself, the `state` that the
  * callback must echo, the `nonce` the ID token must carry, and the PKCE verifier (secret).
  *
+ * @example
+ * ```ts
+ * import { AuthorizationCode } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const request: AuthorizationCode.AuthorizationRequest = yield* AuthorizationCode.authorizationUrl({
+ *     authorizationEndpoint: "https://id.example.com/auth",
+ *     clientId: "my-app",
+ *     redirectUri: "https://app.example.com/callback"
+ *   })
+ *   assert.strictEqual(request.url.searchParams.get("state"), request.state)
+ * })
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AuthorizationRequest {
   /** Where to send the user. */
   readonly url: URL
+  /** The `state` sent: the callback must echo it (checked in constant time). */
   readonly state: string
+  /** The `nonce` sent: the ID token from the code exchange must carry it. */
   readonly nonce: string
+  /** The PKCE verifier, sent only with the code exchange; never put it in a URL. */
   readonly codeVerifier: Redacted.Redacted<string>
   /** The `redirect_uri` sent, which the code exchange must repeat. */
   readonly redirectUri: string
@@ -39,6 +58,25 @@ export interface AuthorizationRequest {
  * The Schema of an {@link AuthorizationRequest}, for keeping it between the two halves of a web
  * login (e.g. as JSON in a server-side session). The encoded form holds the PKCE verifier in
  * clear: keep it on the server or encrypted, never in a URL or an unencrypted cookie.
+ *
+ * @example
+ * ```ts
+ * import { AuthorizationCode } from "@auth-pipeline/core"
+ * import { Effect, Schema } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const request = yield* AuthorizationCode.authorizationUrl({
+ *     authorizationEndpoint: "https://id.example.com/auth",
+ *     clientId: "my-app",
+ *     redirectUri: "https://app.example.com/callback"
+ *   })
+ *   // keep it in the server-side session, read it back at the callback
+ *   const json = JSON.stringify(yield* Schema.encode(AuthorizationCode.AuthorizationRequest)(request))
+ *   const restored = yield* Schema.decodeUnknown(AuthorizationCode.AuthorizationRequest)(JSON.parse(json))
+ *   assert.strictEqual(restored.state, request.state)
+ * })
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -63,12 +101,29 @@ export const AuthorizationRequest: Schema.Schema<
 })
 
 /**
+ * What {@link authorizationUrl} needs: the provider's authorization endpoint, the client and where to
+ * return.
+ *
+ * @example
+ * ```ts
+ * import type { AuthorizationCode } from "@auth-pipeline/core"
+ *
+ * const options: AuthorizationCode.AuthorizationUrlOptions = {
+ *   authorizationEndpoint: "https://id.example.com/auth",
+ *   clientId: "my-app",
+ *   redirectUri: "com.example.app://oidc-callback",
+ *   scope: ["offline_access"],
+ *   extraParams: { prompt: "consent" }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AuthorizationUrlOptions {
   /** The provider's `authorization_endpoint`. */
   readonly authorizationEndpoint: string
+  /** The client identifier, sent as `client_id`. */
   readonly clientId: string
   /** A web URL, an app scheme (`com.example.app://oidc-callback`) or a loopback URL (RFC 8252). */
   readonly redirectUri: string
@@ -102,6 +157,24 @@ const reserved = new Set([
  * pair (S256), `state` and `nonce` of 256 random bits each, and the extra parameters (empty ones
  * left out).
  *
+ * @example
+ * ```ts
+ * import { AuthorizationCode } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const request = yield* AuthorizationCode.authorizationUrl({
+ *     authorizationEndpoint: "https://id.example.com/auth",
+ *     clientId: "my-app",
+ *     redirectUri: "https://app.example.com/callback",
+ *     scope: ["offline_access"]
+ *   })
+ *   assert.strictEqual(request.url.searchParams.get("scope"), "openid offline_access")
+ *   assert.strictEqual(request.url.searchParams.get("code_challenge_method"), "S256")
+ * })
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -133,16 +206,36 @@ export const authorizationUrl = (options: AuthorizationUrlOptions): Effect.Effec
  * answered with an error (`ErrorResponse`: `error` is e.g. `access_denied`, `login_required`), or
  * there is no code (`MissingCode`).
  *
+ * @example
+ * ```ts
+ * import { AuthorizationCode } from "@auth-pipeline/core"
+ * import { Effect, Option } from "effect"
+ *
+ * const code = (request: AuthorizationCode.AuthorizationRequest, callbackUrl: string) =>
+ *   AuthorizationCode.validateCallback(request, callbackUrl).pipe(
+ *     Effect.catchTag("AuthorizationError", (error) =>
+ *       Option.contains(error.error, "access_denied")
+ *         ? Effect.dieMessage("the user declined the login")
+ *         : Effect.fail(error))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class AuthorizationError extends Data.TaggedError("AuthorizationError")<{
+  /** `StateMismatch`, `IssuerMismatch`, `ErrorResponse` (the provider's `error`) or `MissingCode`. */
   readonly reason: "StateMismatch" | "IssuerMismatch" | "ErrorResponse" | "MissingCode"
   /** The `error` code of an error response. */
   readonly error: Option.Option<string>
+  /** The `error_description` of an error response, when sent. */
   readonly errorDescription: Option.Option<string>
 }> {
-  /** @since 0.1.0 */
+  /**
+   * Says which check failed, or the provider's `error` and description.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     switch (this.reason) {
       case "StateMismatch":
@@ -191,6 +284,26 @@ const failWith = (
  * `authorization_response_iss_parameter_supported`), must equal `issuer`; then an error response
  * fails with its `error`; then a `code` must be present.
  *
+ * @example
+ * ```ts
+ * import { AuthorizationCode } from "@auth-pipeline/core"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const request = yield* AuthorizationCode.authorizationUrl({
+ *     authorizationEndpoint: "https://id.example.com/auth",
+ *     clientId: "my-app",
+ *     redirectUri: "https://app.example.com/callback"
+ *   })
+ *   const callback = `/callback?code=c-1&state=${request.state}&iss=https%3A%2F%2Fid.example.com`
+ *   const code = yield* AuthorizationCode.validateCallback(request, callback, { issuer: "https://id.example.com" })
+ *   assert.strictEqual(Redacted.value(code), "c-1")
+ *   const forged = yield* Effect.flip(AuthorizationCode.validateCallback(request, "/callback?code=c-2&state=guess"))
+ *   assert.strictEqual(forged.reason, "StateMismatch")
+ * })
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category callback
  */
@@ -216,11 +329,22 @@ export const validateCallback = (
  * A logout request: the URL to send the user to and the `state` the post-logout redirect will
  * carry back.
  *
+ * @example
+ * ```ts
+ * import type { AuthorizationCode } from "@auth-pipeline/core"
+ *
+ * // after the post-logout redirect: accept it only with the state sent
+ * const isOurLogout = (request: AuthorizationCode.EndSessionRequest, returned: URL): boolean =>
+ *   returned.searchParams.get("state") === request.state
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndSessionRequest {
+  /** The provider's `end_session_endpoint` with the logout parameters. */
   readonly url: URL
+  /** The `state` sent, which the post-logout redirect carries back. */
   readonly state: string
 }
 
@@ -228,6 +352,21 @@ export interface EndSessionRequest {
  * The RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0): `client_id`,
  * `id_token_hint` when an ID token is known, `post_logout_redirect_uri` and a `state` (fresh
  * unless given).
+ *
+ * @example
+ * ```ts
+ * import { AuthorizationCode } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const request = Effect.runSync(AuthorizationCode.endSessionUrl({
+ *   endSessionEndpoint: "https://id.example.com/session/end",
+ *   clientId: "my-app",
+ *   postLogoutRedirectUri: "https://app.example.com/",
+ *   state: "s-1"
+ * }))
+ * assert.strictEqual(request.url.searchParams.get("post_logout_redirect_uri"), "https://app.example.com/")
+ * assert.strictEqual(request.url.searchParams.get("state"), "s-1")
+ * ```
  *
  * @since 0.1.0
  * @category constructors

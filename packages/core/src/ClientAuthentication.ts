@@ -11,12 +11,26 @@ import * as Redacted from "effect/Redacted"
  * HTTP Basic with the client id and secret, each form-url-encoded BEFORE base64
  * (RFC 6749 §2.3.1 and Appendix B).
  *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const auth: ClientAuthentication.ClientSecretBasic = ClientAuthentication.clientSecretBasic(
+ *   "my-client",
+ *   Redacted.make("s3cret")
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClientSecretBasic {
+  /** The IANA `token_endpoint_auth_method` name of this method. */
   readonly _tag: "client_secret_basic"
+  /** The client identifier the provider issued. */
   readonly clientId: string
+  /** The client secret; revealed only when the request is built. */
   readonly clientSecret: Redacted.Redacted<string>
 }
 
@@ -24,33 +38,77 @@ export interface ClientSecretBasic {
  * `client_id` and `client_secret` as request body parameters (RFC 6749 §2.3.1). With a JSON body
  * endpoint they become JSON members, as Autopay expects.
  *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const auth: ClientAuthentication.ClientSecretPost = ClientAuthentication.clientSecretPost(
+ *   "my-client",
+ *   Redacted.make("s3cret")
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClientSecretPost {
+  /** The IANA `token_endpoint_auth_method` name of this method. */
   readonly _tag: "client_secret_post"
+  /** The client identifier the provider issued. */
   readonly clientId: string
+  /** The client secret; revealed only when the request is built. */
   readonly clientSecret: Redacted.Redacted<string>
 }
 
 /**
  * A public client: only `client_id` in the body (used with PKCE).
  *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ *
+ * const auth: ClientAuthentication.None = ClientAuthentication.none("my-public-app")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface None {
+  /** The IANA `token_endpoint_auth_method` name of this method. */
   readonly _tag: "none"
+  /** The client identifier, sent as the `client_id` body parameter. */
   readonly clientId: string
 }
 
 /**
+ * The client authentication methods a {@link TokenEndpoint} can use, told apart by `_tag`.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ *
+ * const describe = (auth: ClientAuthentication.ClientAuthentication): string =>
+ *   auth._tag === "none" ? `public client ${auth.clientId}` : `${auth._tag} for ${auth.clientId}`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type ClientAuthentication = ClientSecretBasic | ClientSecretPost | None
 
 /**
+ * HTTP Basic client authentication ({@link ClientSecretBasic}).
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const auth = ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret"))
+ * assert.deepStrictEqual(ClientAuthentication.credentials(auth).params, [])
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -61,6 +119,20 @@ export const clientSecretBasic = (clientId: string, clientSecret: Redacted.Redac
 })
 
 /**
+ * Client id and secret in the request body ({@link ClientSecretPost}).
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const auth = ClientAuthentication.clientSecretPost("my-client", Redacted.make("s3cret"))
+ * assert.deepStrictEqual(ClientAuthentication.credentials(auth).params, [
+ *   ["client_id", "my-client"],
+ *   ["client_secret", "s3cret"]
+ * ])
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -71,6 +143,16 @@ export const clientSecretPost = (clientId: string, clientSecret: Redacted.Redact
 })
 
 /**
+ * A public client that sends only its `client_id` ({@link None}).
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ *
+ * const auth = ClientAuthentication.none("my-public-app")
+ * assert.deepStrictEqual(ClientAuthentication.secret(auth), [])
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -81,6 +163,13 @@ export const none = (clientId: string): None => ({ _tag: "none", clientId })
  * Appendix B asks): space becomes `+`, everything but `*-._` and ASCII letters and digits is
  * percent-encoded as UTF-8.
  *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ *
+ * assert.strictEqual(ClientAuthentication.formUrlEncode("a b:c+d"), "a+b%3Ac%2Bd")
+ * ```
+ *
  * @since 0.1.0
  * @category encoding
  */
@@ -89,6 +178,16 @@ export const formUrlEncode = (value: string): string => new URLSearchParams([[""
 /**
  * The `Authorization` header value for `client_secret_basic`:
  * `Basic base64(formUrlEncode(id) ":" formUrlEncode(secret))`.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const header = ClientAuthentication.basicAuthorization("my-client", Redacted.make("p:ss"))
+ * // base64 of "my-client:p%3Ass": the ":" in the secret is encoded first
+ * assert.strictEqual(Redacted.value(header), "Basic " + Buffer.from("my-client:p%3Ass").toString("base64"))
+ * ```
  *
  * @since 0.1.0
  * @category encoding
@@ -105,6 +204,16 @@ export const basicAuthorization = (
 /**
  * The secret a method sends, if any (used to scrub it from anything the library reports).
  *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const secret = Redacted.make("s3cret")
+ * const auth = ClientAuthentication.clientSecretPost("my-client", secret)
+ * assert.deepStrictEqual(ClientAuthentication.secret(auth), [secret])
+ * ```
+ *
  * @since 0.1.0
  * @category getters
  */
@@ -114,6 +223,18 @@ export const secret = (self: ClientAuthentication): ReadonlyArray<Redacted.Redac
 /**
  * What a method adds to a request to the provider (token, revocation): a header and/or body
  * parameters, revealed for sending. Keep the result out of anything reported.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const { headers, params } = ClientAuthentication.credentials(
+ *   ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret"))
+ * )
+ * assert.ok(headers.authorization?.startsWith("Basic "))
+ * assert.deepStrictEqual(params, [])
+ * ```
  *
  * @since 0.1.0
  * @category getters

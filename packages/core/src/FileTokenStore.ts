@@ -64,6 +64,17 @@ import * as storedToken from "./internal/storedToken.js"
 import type { TokenStore } from "./TokenStore.js"
 
 /**
+ * Where {@link make} keeps the token set.
+ *
+ * @example
+ * ```ts
+ * import type { FileTokenStore } from "@auth-pipeline/core"
+ * import * as os from "node:os"
+ * import * as path from "node:path"
+ *
+ * const options: FileTokenStore.Options = { path: path.join(os.homedir(), ".config", "my-cli", "tokens.json") }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -94,6 +105,22 @@ export interface Options {
  * them when it can take the lock at once (every write holds it, so none is in progress), else
  * only those older than 10 minutes.
  *
+ * @example
+ * ```ts
+ * import { FileTokenStore, TokenCache } from "@auth-pipeline/core"
+ * import { NodeFileSystem } from "@effect/platform-node"
+ * import { Effect } from "effect"
+ * import * as os from "node:os"
+ * import * as path from "node:path"
+ *
+ * // a cache whose token set survives restarts of the CLI
+ * const program = Effect.gen(function*() {
+ *   const store = yield* FileTokenStore.make({ path: path.join(os.homedir(), ".config", "my-cli", "tokens.json") })
+ *   const cache = yield* TokenCache.make({ name: "my-cli", store })
+ *   return yield* cache.current
+ * }).pipe(Effect.scoped, Effect.provide(NodeFileSystem.layer))
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -103,17 +130,41 @@ export const make: (options: Options) => Effect.Effect<TokenStore, never, FileSy
  * The JSON form of an {@link AccessToken.AccessToken}: every field, the `Redacted` values as
  * plain strings, the times as epoch milliseconds, an empty `Option` as `null`.
  *
+ * @example
+ * ```ts
+ * import type { FileTokenStore } from "@auth-pipeline/core"
+ *
+ * const stored: FileTokenStore.StoredTokenEncoded = {
+ *   accessToken: "at-1",
+ *   tokenType: "Bearer",
+ *   scopes: ["openid"],
+ *   issuedAt: 1_700_000_000_000,
+ *   expiresAt: 1_700_003_600_000,
+ *   refreshToken: "rt-1",
+ *   idToken: null,
+ *   extra: {}
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StoredTokenEncoded {
+  /** The access token in clear. */
   readonly accessToken: string
+  /** The token type, as on the token (`Bearer`, ...). */
   readonly tokenType: string
+  /** The granted scopes. */
   readonly scopes: ReadonlyArray<string>
+  /** Epoch milliseconds at which the token request was sent. */
   readonly issuedAt: number
+  /** Epoch milliseconds at which the token expires, or `null` without `expires_in`. */
   readonly expiresAt: number | null
+  /** The refresh token in clear, or `null`. */
   readonly refreshToken: string | null
+  /** The OpenID Connect id token, or `null`. */
   readonly idToken: string | null
+  /** The response members the library does not model, as received. */
   readonly extra: { readonly [key: string]: unknown }
 }
 
@@ -121,6 +172,18 @@ export interface StoredTokenEncoded {
  * The codec between an {@link AccessToken.AccessToken} and its stored JSON form
  * ({@link StoredTokenEncoded}); the secrets are unwrapped only in the encoded form. Any store that
  * keeps tokens as JSON (a file, Redis) can use it.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, FileTokenStore } from "@auth-pipeline/core"
+ * import { Option, Redacted, Schema } from "effect"
+ *
+ * const refreshToken = Option.some(Redacted.make("rt-1"))
+ * const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0, refreshToken })
+ * const json = Schema.encodeSync(FileTokenStore.StoredToken)(token)
+ * assert.strictEqual(json.refreshToken, "rt-1")
+ * assert.ok(AccessToken.sameValue(Schema.decodeSync(FileTokenStore.StoredToken)(json), token))
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -130,6 +193,13 @@ export const StoredToken: Schema.Schema<AccessToken.AccessToken, StoredTokenEnco
 /**
  * The format version this module writes and reads.
  *
+ * @example
+ * ```ts
+ * import { FileTokenStore } from "@auth-pipeline/core"
+ *
+ * assert.strictEqual(FileTokenStore.currentVersion, 1)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -138,27 +208,55 @@ export const currentVersion: 1 = storedToken.currentVersion
 /**
  * The content of the file: the format version and the token, if any.
  *
+ * @example
+ * ```ts
+ * import { FileTokenStore } from "@auth-pipeline/core"
+ * import { Option } from "effect"
+ *
+ * const loggedOut: FileTokenStore.Document = { version: FileTokenStore.currentVersion, token: Option.none() }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Document {
+  /** The format version; a file with another version fails to decode. */
   readonly version: typeof currentVersion
+  /** The stored token set, or `None` after a logout. */
   readonly token: Option.Option<AccessToken.AccessToken>
 }
 
 /**
  * The file's JSON: `{ "version": 1, "token": StoredTokenEncoded | null }`.
  *
+ * @example
+ * ```ts
+ * import type { FileTokenStore } from "@auth-pipeline/core"
+ *
+ * const json: FileTokenStore.DocumentEncoded = { version: 1, token: null }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DocumentEncoded {
+  /** The format version (`1`). */
   readonly version: typeof currentVersion
+  /** The stored token, or `null`. */
   readonly token: StoredTokenEncoded | null
 }
 
 /**
  * The codec of the file's content.
+ *
+ * @example
+ * ```ts
+ * import { FileTokenStore } from "@auth-pipeline/core"
+ * import { Either, Option, Schema } from "effect"
+ *
+ * const document = Schema.decodeUnknownEither(FileTokenStore.Document)(JSON.parse('{"version":1,"token":null}'))
+ * assert.ok(Either.isRight(document) && Option.isNone(document.right.token))
+ * ```
  *
  * @since 0.1.0
  * @category schemas

@@ -17,6 +17,17 @@ import type { TokenError } from "./TokenError.js"
  * Optional parameters of a token request. Each is sent only when set and non-empty: never an
  * empty `scope=`.
  *
+ * @example
+ * ```ts
+ * import { Grant } from "@auth-pipeline/core"
+ *
+ * const options: Grant.RequestOptions = {
+ *   scope: ["payments:read", "payments:write"],
+ *   resource: "https://api.example.com/",
+ *   extra: { tenant: "acme" }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -53,6 +64,23 @@ const scopesOf = (options: RequestOptions | undefined): ReadonlyArray<string> =>
 /**
  * The `client_credentials` grant (RFC 6749 §4.4).
  *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, Grant, TokenEndpoint } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://auth.example.com/oauth2/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret"))
+ * })
+ *
+ * const program = Effect.gen(function*() {
+ *   const token = yield* Grant.clientCredentials(endpoint, { scope: ["payments:read"] })
+ *   return token.expiresAt
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
+ *
  * @since 0.1.0
  * @category grants
  */
@@ -70,6 +98,24 @@ export const clientCredentials = (
 /**
  * The `refresh_token` grant (RFC 6749 §6). When the response carries no new refresh token, the
  * one used is kept on the new token; a rotated one replaces it.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, Grant, TokenEndpoint } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://auth.example.com/oauth2/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret"))
+ * })
+ *
+ * const refresh = (stored: Redacted.Redacted<string>) =>
+ *   Grant.refreshToken(endpoint, stored).pipe(
+ *     Effect.map((token) => token.refreshToken), // the rotated one, or `stored` when none was sent
+ *     Effect.provide(FetchHttpClient.layer)
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category grants
@@ -89,6 +135,23 @@ export const refreshToken = (
 /**
  * The `authorization_code` grant (RFC 6749 §4.1.3), with the PKCE `code_verifier` (RFC 7636 §4.5)
  * when one was used.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, Grant, TokenEndpoint } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://auth.example.com/oauth2/token",
+ *   clientAuthentication: ClientAuthentication.none("my-public-app")
+ * })
+ * // `code` from the validated callback, `codeVerifier` from the authorization request
+ * const exchange = (code: Redacted.Redacted<string>, codeVerifier: Redacted.Redacted<string>) =>
+ *   Grant.authorizationCode(endpoint, { code, redirectUri: "http://127.0.0.1:8400/callback", codeVerifier }).pipe(
+ *     Effect.provide(FetchHttpClient.layer)
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category grants
@@ -117,6 +180,22 @@ export const authorizationCode = (
 /**
  * Any grant by its `grant_type`, for extension grants (e.g. JWT bearer, token exchange). Secret
  * parameters should be passed as `Redacted` so they are scrubbed from anything reported.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, Grant, TokenEndpoint } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://auth.example.com/oauth2/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret"))
+ * })
+ *
+ * const grantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+ * const exchange = (assertion: Redacted.Redacted<string>) => // a signed JWT
+ *   Grant.custom(endpoint, grantType, [["assertion", assertion]]).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category grants

@@ -27,10 +27,23 @@ import type { DiscoveryError, ProviderMetadata } from "./OidcDiscovery.js"
  * `KeysUnavailable`: the provider's keys could not be fetched to check a refreshed token (during a
  * login that is a `DiscoveryError` instead).
  *
+ * @example
+ * ```ts
+ * import { IdToken } from "@auth-pipeline/core"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const claimsOrLogin = (idToken: Redacted.Redacted<string>, options: IdToken.VerifyOptions) =>
+ *   IdToken.verify(idToken, options).pipe(
+ *     Effect.catchTag("IdTokenError", (error) =>
+ *       error.reason === "Expired" ? Effect.succeed(null) : Effect.fail(error))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class IdTokenError extends Data.TaggedError("IdTokenError")<{
+  /** The check that failed, e.g. `InvalidSignature`, `AudienceMismatch`, `Expired`, `NonceMismatch`. */
   readonly reason:
     | "Malformed"
     | "AlgorithmNotAllowed"
@@ -48,9 +61,14 @@ export class IdTokenError extends Data.TaggedError("IdTokenError")<{
     | "InvalidClaims"
     | "Missing"
     | "KeysUnavailable"
+  /** The failed check in words (from `jose` or a claim path); never the token itself. */
   readonly detail: string
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `ID token rejected (<reason>): <detail>`.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return `ID token rejected (${this.reason}): ${this.detail}`
   }
@@ -58,6 +76,22 @@ export class IdTokenError extends Data.TaggedError("IdTokenError")<{
 
 /**
  * The claims every verified ID token has (Core 1.0 §2), with the rest kept.
+ *
+ * @example
+ * ```ts
+ * import { IdToken } from "@auth-pipeline/core"
+ * import { Schema } from "effect"
+ *
+ * const claims = Schema.decodeUnknownSync(IdToken.IdTokenClaims)({
+ *   iss: "https://id.example.com",
+ *   sub: "user-1",
+ *   aud: "my-app",
+ *   exp: 1_700_000_300,
+ *   iat: 1_700_000_000,
+ *   email: "ada@example.com"
+ * })
+ * assert.strictEqual(claims.email, "ada@example.com") // other claims are kept
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -77,6 +111,15 @@ export const IdTokenClaims = Schema.Struct(
 )
 
 /**
+ * Decoded {@link IdTokenClaims}: the standard claims, others as `unknown`.
+ *
+ * @example
+ * ```ts
+ * import type { IdToken } from "@auth-pipeline/core"
+ *
+ * const expiresAt = (claims: IdToken.IdTokenClaims): Date => new Date(claims.exp * 1000)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -85,6 +128,14 @@ export type IdTokenClaims = typeof IdTokenClaims.Type
 /**
  * The asymmetric JWS algorithms accepted for ID tokens. `none` and the HMAC family are never
  * accepted: a public client has no secret to check an HMAC with.
+ *
+ * @example
+ * ```ts
+ * import { IdToken } from "@auth-pipeline/core"
+ *
+ * assert.ok(IdToken.asymmetricAlgorithms.includes("ES256"))
+ * assert.ok(!IdToken.asymmetricAlgorithms.includes("HS256"))
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -108,6 +159,22 @@ export const asymmetricAlgorithms: ReadonlyArray<string> = [
  * `id_token_signing_alg_values_supported` that are in {@link asymmetricAlgorithms}, or `RS256`
  * (the OpenID Connect default) when it advertises none.
  *
+ * @example
+ * ```ts
+ * import { IdToken, OidcDiscovery } from "@auth-pipeline/core"
+ * import { Schema } from "effect"
+ *
+ * const metadata = Schema.decodeUnknownSync(OidcDiscovery.ProviderMetadata)({
+ *   issuer: "https://id.example.com",
+ *   authorization_endpoint: "https://id.example.com/auth",
+ *   token_endpoint: "https://id.example.com/token",
+ *   jwks_uri: "https://id.example.com/jwks",
+ *   response_types_supported: ["code"],
+ *   id_token_signing_alg_values_supported: ["RS256", "HS256", "none"]
+ * })
+ * assert.deepStrictEqual(IdToken.allowedAlgorithms(metadata), ["RS256"])
+ * ```
+ *
  * @since 0.1.0
  * @category getters
  */
@@ -120,12 +187,38 @@ export const allowedAlgorithms = (metadata: ProviderMetadata): ReadonlyArray<str
 /**
  * The default clock tolerance for `exp` and `iat`: 30 s.
  *
+ * @example
+ * ```ts
+ * import { IdToken } from "@auth-pipeline/core"
+ * import { Duration } from "effect"
+ *
+ * assert.ok(Duration.equals(IdToken.defaultClockTolerance, Duration.seconds(30)))
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
 export const defaultClockTolerance: Duration.Duration = Duration.seconds(30)
 
 /**
+ * What an ID token is checked against: the issuer, the client, the keys and the algorithms, and for a
+ * login the `nonce` (for a refresh, the `subject`).
+ *
+ * @example
+ * ```ts
+ * import { IdToken, Jwks, type OidcDiscovery } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const verifyOptions = (metadata: OidcDiscovery.ProviderMetadata, nonce: string) =>
+ *   Effect.map(Jwks.remote(metadata.jwks_uri), (keys): IdToken.VerifyOptions => ({
+ *     issuer: metadata.issuer,
+ *     clientId: "my-app",
+ *     keys,
+ *     algorithms: IdToken.allowedAlgorithms(metadata),
+ *     nonce
+ *   }))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -185,6 +278,31 @@ const decodeIdTokenClaims = Schema.decodeUnknown(IdTokenClaims, { errors: "all" 
  * the signature verifies with a key of the set (fetched again once if the key is unknown);
  * `iss`; `aud` holds the client id and, with several audiences, `azp` is the client id; `exp` is
  * in the future and `iat` not in the future (both within the tolerance); `nonce`; `sub`.
+ *
+ * @example
+ * ```ts
+ * import { IdToken, Jwks } from "@auth-pipeline/core"
+ * import { Effect, Redacted } from "effect"
+ * import { exportJWK, generateKeyPair, SignJWT } from "jose"
+ *
+ * const program = Effect.gen(function*() {
+ *   const { privateKey, publicKey } = yield* Effect.promise(() => generateKeyPair("ES256"))
+ *   const jwk = { ...(yield* Effect.promise(() => exportJWK(publicKey))), kid: "k1" }
+ *   const idToken = yield* Effect.promise(() =>
+ *     new SignJWT({ nonce: "n-1" }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setIssuer("https://id.example.com")
+ *       .setSubject("user-1").setAudience("my-app").setIssuedAt().setExpirationTime("5m").sign(privateKey)
+ *   )
+ *   const claims = yield* IdToken.verify(Redacted.make(idToken), {
+ *     issuer: "https://id.example.com",
+ *     clientId: "my-app",
+ *     keys: Jwks.fromKeys({ keys: [jwk] }),
+ *     algorithms: ["ES256"],
+ *     nonce: "n-1"
+ *   })
+ *   assert.strictEqual(claims.sub, "user-1")
+ * })
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category verification
@@ -272,6 +390,18 @@ export const verify = (
  * Reads the claims of an ID token WITHOUT verifying it: for a token verified when it was obtained
  * and kept since (e.g. in a token store). Never use it on a token from elsewhere.
  *
+ * @example
+ * ```ts
+ * import { IdToken } from "@auth-pipeline/core"
+ * import { Effect, Option, Redacted } from "effect"
+ *
+ * // the id token kept with a session, verified when the session was obtained
+ * const currentUser = (storedIdToken: Option.Option<Redacted.Redacted<string>>) =>
+ *   Effect.flatMap(IdToken.required(storedIdToken), IdToken.unverifiedClaims).pipe(
+ *     Effect.map((claims) => claims.sub)
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category decoding
  */
@@ -291,6 +421,18 @@ export const unverifiedClaims = (token: Redacted.Redacted<string>): Effect.Effec
  * Decodes verified claims with a provider's Schema (e.g. the claims it documents); a mismatch is
  * an `IdTokenError` with reason `InvalidClaims` naming the paths, not the values.
  *
+ * @example
+ * ```ts
+ * import { IdToken } from "@auth-pipeline/core"
+ * import { Effect, Schema } from "effect"
+ *
+ * const ShopClaims = Schema.Struct({ sub: Schema.String, email: Schema.String, roles: Schema.Array(Schema.String) })
+ * const shopClaims = (claims: IdToken.IdTokenClaims) => IdToken.decodeClaims(ShopClaims)(claims)
+ *
+ * const claims = { iss: "https://id.example.com", sub: "user-1", aud: "my-app", exp: 0, iat: 0 }
+ * Effect.runPromise(Effect.flip(shopClaims(claims))).then((error) => assert.strictEqual(error.reason, "InvalidClaims"))
+ * ```
+ *
  * @since 0.1.0
  * @category decoding
  */
@@ -303,6 +445,15 @@ export const decodeClaims =
 /**
  * The ID token of a token response, or `IdTokenError` (`Missing`) when an OpenID Connect
  * response lacks one.
+ *
+ * @example
+ * ```ts
+ * import { IdToken } from "@auth-pipeline/core"
+ * import { Effect, Exit, Option } from "effect"
+ *
+ * const exit = Effect.runSyncExit(IdToken.required(Option.none()))
+ * assert.ok(Exit.isFailure(exit)) // IdTokenError with reason "Missing"
+ * ```
  *
  * @since 0.1.0
  * @category getters

@@ -17,6 +17,15 @@ import { DiscoveryError } from "./OidcDiscovery.js"
 /**
  * A JWK Set: a `keys` array of JSON objects, each with at least `kty`.
  *
+ * @example
+ * ```ts
+ * import { Jwks } from "@auth-pipeline/core"
+ * import { Either, Schema } from "effect"
+ *
+ * assert.ok(Either.isRight(Schema.decodeUnknownEither(Jwks.JsonWebKeySet)({ keys: [{ kty: "EC", crv: "P-256" }] })))
+ * assert.ok(Either.isLeft(Schema.decodeUnknownEither(Jwks.JsonWebKeySet)({ keys: [{}] })))
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -27,6 +36,17 @@ export const JsonWebKeySet = Schema.Struct({
 })
 
 /**
+ * A provider's signing keys as {@link IdToken.verify} reads them: the kept set, and a rate-limited
+ * refetch for key rotation.
+ *
+ * @example
+ * ```ts
+ * import type { Jwks } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const keyIds = (jwks: Jwks.Jwks) => Effect.map(jwks.get, (set) => set.keys.map((key) => key.kid))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -44,6 +64,14 @@ export interface Jwks {
 /**
  * How long after a fetch an unknown key does not cause another: 30 s.
  *
+ * @example
+ * ```ts
+ * import { Jwks } from "@auth-pipeline/core"
+ * import { Duration } from "effect"
+ *
+ * assert.ok(Duration.equals(Jwks.defaultCooldown, Duration.seconds(30)))
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
@@ -52,6 +80,19 @@ export const defaultCooldown: Duration.Duration = Duration.seconds(30)
 /**
  * The key set at `url`, fetched on first use and kept (for `ttl`, default 24 hours), refetched on
  * demand at most once per `cooldown`.
+ *
+ * @example
+ * ```ts
+ * import { Jwks, OidcDiscovery } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const metadata = yield* OidcDiscovery.discover("https://id.example.com")
+ *   const keys = yield* Jwks.remote(metadata.jwks_uri, { cooldown: "1 minute" })
+ *   return yield* keys.get
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -90,6 +131,16 @@ export const remote = (
 
 /**
  * A fixed key set (tests, or keys configured out of band).
+ *
+ * @example
+ * ```ts
+ * import { Jwks } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const key = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", kid: "k1" }
+ * const keys = Jwks.fromKeys({ keys: [key] })
+ * assert.strictEqual(Effect.runSync(keys.get).keys.length, 1)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

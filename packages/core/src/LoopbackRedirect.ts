@@ -20,20 +20,56 @@ import type * as Scope from "effect/Scope"
 /**
  * The listener could not start (`Listen`), or no callback arrived in time (`Timeout`).
  *
+ * @example
+ * ```ts
+ * import { LoopbackRedirect } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const waitForUser = (redirect: LoopbackRedirect.LoopbackRedirect) =>
+ *   redirect.callback.pipe(
+ *     Effect.catchTag("LoopbackRedirectError", (error) =>
+ *       error.reason === "Timeout" ? Effect.dieMessage("no login within the time allowed") : Effect.fail(error))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class LoopbackRedirectError extends Data.TaggedError("LoopbackRedirectError")<{
+  /** `Listen` (the listener could not start) or `Timeout` (no callback in time). */
   readonly reason: "Listen" | "Timeout"
+  /** What went wrong, in words. */
   readonly detail: string
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `Loopback redirect failed (<reason>): <detail>`.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return `Loopback redirect failed (${this.reason}): ${this.detail}`
   }
 }
 
 /**
+ * One listener started by {@link Listener}: its redirect URI and the callback it waits for.
+ *
+ * @example
+ * ```ts
+ * import { AuthorizationCode, type LoopbackRedirect } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const login = (redirect: LoopbackRedirect.LoopbackRedirect) =>
+ *   Effect.gen(function*() {
+ *     const request = yield* AuthorizationCode.authorizationUrl({
+ *       authorizationEndpoint: "https://id.example.com/auth",
+ *       clientId: "my-cli",
+ *       redirectUri: redirect.redirectUri
+ *     })
+ *     return yield* AuthorizationCode.validateCallback(request, yield* redirect.callback)
+ *   })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -48,6 +84,20 @@ export interface LoopbackRedirect {
 }
 
 /**
+ * How a listener answers: its path, how long it waits, which `state` it accepts and the pages it shows.
+ *
+ * @example
+ * ```ts
+ * import { type LoopbackRedirect, Pkce } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const options = Effect.map(Pkce.randomToken(), (state): LoopbackRedirect.Options => ({
+ *   path: "/callback",
+ *   timeout: "2 minutes",
+ *   state
+ * }))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -71,6 +121,13 @@ export interface Options {
 /**
  * The page shown after the callback by default.
  *
+ * @example
+ * ```ts
+ * import { LoopbackRedirect } from "@auth-pipeline/core"
+ *
+ * assert.ok(LoopbackRedirect.defaultHtml.includes("return to the application"))
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
@@ -80,6 +137,13 @@ export const defaultHtml =
 /**
  * The page shown after a callback that carries an `error` (the user declined, or the provider
  * refused the request); the application reports the reason.
+ *
+ * @example
+ * ```ts
+ * import { LoopbackRedirect } from "@auth-pipeline/core"
+ *
+ * assert.ok(LoopbackRedirect.defaultErrorHtml.includes("Sign-in did not complete"))
+ * ```
  *
  * @since 0.1.0
  * @category defaults

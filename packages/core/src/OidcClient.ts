@@ -29,6 +29,14 @@ import type { TokenStoreError } from "./TokenStore.js"
  * Failures of a refresh (and so of `token` and the client): the token request, discovery, or the
  * new ID token.
  *
+ * @example
+ * ```ts
+ * import type { OidcClient } from "@auth-pipeline/core"
+ *
+ * const providerDown = (error: OidcClient.RefreshError): boolean =>
+ *   error._tag === "DiscoveryError" || error._tag === "TokenRequestError"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -37,6 +45,14 @@ export type RefreshError = TokenError | DiscoveryError | IdTokenError
 /**
  * Failures of a login: the callback, the code exchange, discovery, the ID token, or storing the
  * token set.
+ *
+ * @example
+ * ```ts
+ * import type { OidcClient } from "@auth-pipeline/core"
+ *
+ * const userMessage = (error: OidcClient.LoginError): string =>
+ *   error._tag === "AuthorizationError" && error.reason === "ErrorResponse" ? "Sign-in was cancelled" : error.message
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -47,21 +63,39 @@ export type LoginError = AuthorizationError | TokenError | DiscoveryError | IdTo
  * A signed-in user: the token set (access, refresh and ID token) and the ID token's claims,
  * decoded with the client's Schema.
  *
+ * @example
+ * ```ts
+ * import type { OidcClient } from "@auth-pipeline/core"
+ *
+ * const greet = (session: OidcClient.Session<{ readonly sub: string; readonly name: string }>) =>
+ *   `Signed in as ${session.claims.name} (scopes: ${session.token.scopes.join(" ")})`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Session<A> {
+  /** The token set the login obtained (access, refresh and ID token), now in the client's cache. */
   readonly token: AccessToken
+  /** The verified ID token's claims, decoded with the client's `claims` Schema. */
   readonly claims: A
 }
 
 /**
  * Per-login choices; unset ones come from the client's options.
  *
+ * @example
+ * ```ts
+ * import type { OidcClient } from "@auth-pipeline/core"
+ *
+ * const options: OidcClient.AuthorizeOptions = { scope: ["offline_access"], extraParams: { prompt: "consent" } }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AuthorizeOptions {
+  /** The `redirect_uri` of this login. Default: the client's `redirectUri`. */
   readonly redirectUri?: string | undefined
   /** Scopes besides `openid`. */
   readonly scope?: ReadonlyArray<string> | undefined
@@ -71,6 +105,17 @@ export interface AuthorizeOptions {
 
 /**
  * Options of {@link OidcClient.loginLoopback}.
+ *
+ * @example
+ * ```ts
+ * import type { OidcClient } from "@auth-pipeline/core"
+ * import { Console } from "effect"
+ *
+ * const options: OidcClient.LoopbackLoginOptions = {
+ *   timeout: "3 minutes",
+ *   open: (url) => Console.log(`Open ${url.href} to sign in`)
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -85,6 +130,13 @@ export interface LoopbackLoginOptions extends Omit<LoopbackOptions, "state">, Om
 
 /**
  * Options of {@link OidcClient.logout}.
+ *
+ * @example
+ * ```ts
+ * import type { OidcClient } from "@auth-pipeline/core"
+ *
+ * const options: OidcClient.LogoutOptions = { postLogoutRedirectUri: "https://app.example.com/", revoke: true }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -106,6 +158,15 @@ export interface LogoutOptions {
 /**
  * What {@link OidcClient.logout} did besides forgetting the token set.
  *
+ * @example
+ * ```ts
+ * import type { OidcClient } from "@auth-pipeline/core"
+ * import { Option } from "effect"
+ *
+ * const nextUrl = (result: OidcClient.LogoutResult): string | undefined =>
+ *   Option.getOrUndefined(Option.map(result.endSession, (request) => request.url.href))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -117,6 +178,23 @@ export interface LogoutResult {
 }
 
 /**
+ * A user-token {@link ProviderAuth}: the token, the client and the cache, plus login, claims and logout.
+ * Build one with {@link make}.
+ *
+ * @example
+ * ```ts
+ * import type { AuthorizationCode, OidcClient } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * // a web app: redirect to request.url, keep `request` in the session, then complete at the callback
+ * const startLogin = <A>(client: OidcClient.OidcClient<A>) => client.authorize({ scope: ["offline_access"] })
+ * const completeLogin = <A>(
+ *   client: OidcClient.OidcClient<A>,
+ *   request: AuthorizationCode.AuthorizationRequest,
+ *   callbackUrl: string
+ * ) => Effect.map(client.callback(request, callbackUrl), (session) => session.claims)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -153,6 +231,24 @@ export interface OidcClient<A> extends ProviderAuth<RefreshError> {
 }
 
 /**
+ * Options of {@link make}: the issuer and client, the claims Schema, and the defaults of logins and logouts.
+ *
+ * @example
+ * ```ts
+ * import type { OidcClient } from "@auth-pipeline/core"
+ * import { Schema } from "effect"
+ *
+ * const Claims = Schema.Struct({ sub: Schema.String, email: Schema.optional(Schema.String) })
+ * const options: OidcClient.Options<typeof Claims.Type, typeof Claims.Encoded> = {
+ *   name: "my-idp",
+ *   issuer: "https://id.example.com",
+ *   clientId: "my-cli",
+ *   scope: ["offline_access"],
+ *   claims: Claims,
+ *   baseUrl: "https://api.example.com"
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -161,6 +257,7 @@ export interface Options<A, I> extends ClientOptions {
   readonly name: string
   /** The issuer; its discovery document must name it exactly. */
   readonly issuer: string
+  /** The client identifier registered at the provider (the ID token's audience). */
   readonly clientId: string
   /** How the client authenticates at the token endpoint. Default `none` (a public client). */
   readonly clientAuthentication?: ClientAuthentication | undefined
@@ -195,6 +292,31 @@ export interface Options<A, I> extends ClientOptions {
  * Builds an OIDC client over the `HttpClient` in context; its background refresh lives in the
  * current Scope. Nothing is fetched until first needed, so an app with a stored token set starts
  * offline.
+ *
+ * @example
+ * ```ts
+ * import { OidcClient } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Schema } from "effect"
+ * import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
+ *
+ * const Claims = Schema.Struct({ sub: Schema.String, email: Schema.optional(Schema.String) })
+ *
+ * // a command-line login: browser, loopback redirect, then an authenticated request
+ * const program = Effect.gen(function*() {
+ *   const client = yield* OidcClient.make({
+ *     name: "my-idp",
+ *     issuer: "https://id.example.com",
+ *     clientId: "my-cli",
+ *     scope: ["offline_access"],
+ *     claims: Claims,
+ *     baseUrl: "https://api.example.com"
+ *   })
+ *   const session = yield* client.loginLoopback()
+ *   yield* Effect.logInfo(`signed in as ${session.claims.sub}`)
+ *   return yield* client.client.get("/me")
+ * }).pipe(Effect.scoped, Effect.provide([FetchHttpClient.layer, NodeLoopbackRedirect.layer]))
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -25,6 +25,21 @@ const Strings = Schema.Array(Schema.String)
  * The provider metadata members this library uses (OpenID Connect Discovery 1.0 §3, RFC 8414,
  * RFC 9207), with their wire names; other members are kept.
  *
+ * @example
+ * ```ts
+ * import { OidcDiscovery } from "@auth-pipeline/core"
+ * import { Schema } from "effect"
+ *
+ * const metadata = Schema.decodeUnknownSync(OidcDiscovery.ProviderMetadata)({
+ *   issuer: "https://id.example.com",
+ *   authorization_endpoint: "https://id.example.com/auth",
+ *   token_endpoint: "https://id.example.com/token",
+ *   jwks_uri: "https://id.example.com/jwks",
+ *   response_types_supported: ["code"]
+ * })
+ * assert.strictEqual(metadata.token_endpoint, "https://id.example.com/token")
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -50,6 +65,16 @@ export const ProviderMetadata = Schema.Struct(
 )
 
 /**
+ * Decoded provider metadata: the modelled members with their wire names, the rest as `unknown`.
+ *
+ * @example
+ * ```ts
+ * import type { OidcDiscovery } from "@auth-pipeline/core"
+ *
+ * const supportsPkce = (metadata: OidcDiscovery.ProviderMetadata): boolean =>
+ *   metadata.code_challenge_methods_supported?.includes("S256") ?? false
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -61,19 +86,39 @@ export type ProviderMetadata = typeof ProviderMetadata.Type
  * (`Status`), not JSON (`NotJson`), not a valid document (`InvalidDocument`), or a discovery
  * document naming another issuer (`IssuerMismatch`).
  *
+ * @example
+ * ```ts
+ * import { OidcDiscovery } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * const metadata = OidcDiscovery.discover("https://id.example.com").pipe(
+ *   Effect.catchTag("DiscoveryError", (error) =>
+ *     error.reason === "IssuerMismatch" ? Effect.dieMessage(error.message) : Effect.fail(error)),
+ *   Effect.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class DiscoveryError extends Data.TaggedError("DiscoveryError")<{
+  /** `InvalidUrl`, `Transport`, `Timeout`, `Status`, `NotJson`, `InvalidDocument` or `IssuerMismatch`. */
   readonly reason: DocumentFailure["reason"] | "IssuerMismatch"
   /** Which document. */
   readonly document: "configuration" | "jwks"
+  /** The URL of the document. */
   readonly url: string
   /** The HTTP status, when there was a response. */
   readonly status?: number | undefined
+  /** What was wrong, in words (for an invalid document, the offending members). */
   readonly detail: string
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `OpenID discovery document <url> is unusable (<reason>): <detail>` (or `OpenID JWKS ...`).
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return `OpenID ${
       this.document === "jwks" ? "JWKS" : "discovery document"
@@ -83,6 +128,20 @@ export class DiscoveryError extends Data.TaggedError("DiscoveryError")<{
 
 /**
  * Whether trying again later can succeed: no answer, a timeout, a 5xx or 429.
+ *
+ * @example
+ * ```ts
+ * import { OidcDiscovery } from "@auth-pipeline/core"
+ *
+ * const error = new OidcDiscovery.DiscoveryError({
+ *   reason: "Status",
+ *   document: "configuration",
+ *   url: "https://id.example.com/.well-known/openid-configuration",
+ *   status: 503,
+ *   detail: "HTTP 503"
+ * })
+ * assert.ok(OidcDiscovery.isTransient(error))
+ * ```
  *
  * @since 0.1.0
  * @category predicates
@@ -95,6 +154,16 @@ export const isTransient = (error: DiscoveryError): boolean =>
  * Where the discovery document of `issuer` lives: the issuer without its trailing slash followed
  * by `/.well-known/openid-configuration` (Discovery §4).
  *
+ * @example
+ * ```ts
+ * import { OidcDiscovery } from "@auth-pipeline/core"
+ *
+ * assert.strictEqual(
+ *   OidcDiscovery.configurationUrl("https://id.example.com/realms/shop/"),
+ *   "https://id.example.com/realms/shop/.well-known/openid-configuration"
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category getters
  */
@@ -104,6 +173,14 @@ export const configurationUrl = (issuer: string): string =>
 /**
  * How long a discovery document is kept by {@link cached}: 1 hour.
  *
+ * @example
+ * ```ts
+ * import { OidcDiscovery } from "@auth-pipeline/core"
+ * import { Duration } from "effect"
+ *
+ * assert.ok(Duration.equals(OidcDiscovery.defaultTtl, Duration.hours(1)))
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
@@ -112,6 +189,18 @@ export const defaultTtl: Duration.Duration = Duration.hours(1)
 /**
  * Fetches and validates the discovery document of `issuer`. The document's `issuer` must equal
  * `issuer` exactly (Discovery §4.3), so a document cannot redirect tokens to another issuer.
+ *
+ * @example
+ * ```ts
+ * import { OidcDiscovery } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * const program = OidcDiscovery.discover("https://id.example.com", { timeout: "10 seconds" }).pipe(
+ *   Effect.map((metadata) => metadata.token_endpoint),
+ *   Effect.provide(FetchHttpClient.layer)
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -139,6 +228,20 @@ export const discover = (
 /**
  * {@link discover} fetched on first use and kept for `ttl` (default {@link defaultTtl}); a failure
  * is not kept, so the next use tries again. Concurrent first uses share one request.
+ *
+ * @example
+ * ```ts
+ * import { OidcDiscovery } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const metadata = yield* OidcDiscovery.cached("https://id.example.com", { ttl: "6 hours" })
+ *   const first = yield* metadata // fetched
+ *   const again = yield* metadata // kept
+ *   return first === again
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -21,6 +21,15 @@ import type { TokenError, TokenRequestError } from "./TokenError.js"
 import type { TokenStoreError } from "./TokenStore.js"
 
 /**
+ * Errors of {@link ProviderAuth.token}: the grant's error `E` or the cache's own.
+ *
+ * @example
+ * ```ts
+ * import type { ProviderAuth } from "@auth-pipeline/core"
+ *
+ * const loginRequired = (error: ProviderAuth.AuthError): boolean => error._tag === "ReauthenticationRequired"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -28,6 +37,14 @@ export type AuthError<E = TokenError> = TokenCache.TokenCacheError<E>
 
 /**
  * Errors of a request through {@link ProviderAuth.client}.
+ *
+ * @example
+ * ```ts
+ * import type { ProviderAuth } from "@auth-pipeline/core"
+ *
+ * const retryable = (error: ProviderAuth.ClientError): boolean =>
+ *   error._tag === "RateLimited" || (error._tag === "RequestError" && error.reason === "Transport")
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -39,6 +56,17 @@ export type ClientError<E = TokenError> =
   | RateLimit.RateLimited
 
 /**
+ * A provider's authentication as one value: the cached token and an `HttpClient` that carries it.
+ *
+ * @example
+ * ```ts
+ * import type { ProviderAuth } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const listMethods = (provider: ProviderAuth.ProviderAuth) =>
+ *   Effect.flatMap(provider.client.get("/checkout-project/integration/v1/methods"), (response) => response.json)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -61,6 +89,17 @@ export interface ProviderAuth<E = TokenError> {
 /**
  * Options of the authenticated client part of a provider.
  *
+ * @example
+ * ```ts
+ * import { CredentialScheme, type ProviderAuth } from "@auth-pipeline/core"
+ *
+ * const options: ProviderAuth.ClientOptions = {
+ *   baseUrl: "https://api.example.com/v1",
+ *   scheme: CredentialScheme.raw,
+ *   rateLimit: { retryOnce: true }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -77,6 +116,21 @@ export interface ClientOptions {
 
 /**
  * Builds a {@link ProviderAuth} over an existing cache and the given base client.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, ProviderAuth, TokenCache } from "@auth-pipeline/core"
+ * import { FetchHttpClient, HttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ *
+ * // a token obtained elsewhere (e.g. a login), kept in a cache without `acquire`
+ * const program = Effect.gen(function*() {
+ *   const cache = yield* TokenCache.make({ name: "my-api" })
+ *   yield* cache.set(AccessToken.make({ value: Redacted.make("at-1"), issuedAt: Date.now() }))
+ *   const auth = ProviderAuth.fromCache(cache, yield* HttpClient.HttpClient, { baseUrl: "https://api.example.com" })
+ *   return yield* auth.client.get("/me")
+ * }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -103,11 +157,30 @@ export const fromCache = <E>(
 /**
  * Options of a client-credentials provider.
  *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, type ProviderAuth, TokenEndpoint } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const options: ProviderAuth.ClientCredentialsOptions = {
+ *   name: "example",
+ *   endpoint: TokenEndpoint.make({
+ *     url: "https://auth.example.com/oauth2/token",
+ *     clientAuthentication: ClientAuthentication.clientSecretPost("my-client", Redacted.make("s3cret"))
+ *   }),
+ *   request: { scope: ["payments"] },
+ *   baseUrl: "https://api.example.com",
+ *   cache: { policy: { buffer: "300 seconds" } }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClientCredentialsOptions extends ClientOptions {
+  /** The provider's name: the cache's name in spans, metrics and errors. */
   readonly name: string
+  /** The token endpoint; its URL is validated before anything is sent. */
   readonly endpoint: TokenEndpoint.TokenEndpoint
   /** scope, audience, resource, ... sent with each token request. */
   readonly request?: Grant.RequestOptions | undefined
@@ -119,6 +192,29 @@ export interface ClientCredentialsOptions extends ClientOptions {
  * A provider that authenticates with the client_credentials grant: a token cache over
  * `Grant.clientCredentials` and an authenticated client, sharing the `HttpClient` in context.
  * Fails at once with `TokenRequestError` (`InvalidUrl`) if the token URL is not allowed.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, ProviderAuth, TokenEndpoint } from "@auth-pipeline/core"
+ * import { InMemory, Paysera } from "@auth-pipeline/sandbox"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * // the Paysera emulator in memory stands in for the real provider
+ * const sandbox = Layer.unwrapEffect(Effect.map(Paysera.make(), InMemory.layer))
+ * const program = Effect.gen(function*() {
+ *   const auth = yield* ProviderAuth.clientCredentials({
+ *     name: "paysera",
+ *     endpoint: TokenEndpoint.make({
+ *       url: `https://api.paysera.com${Paysera.tokenPath}`,
+ *       clientAuthentication: ClientAuthentication.clientSecretPost("sandbox-client", Redacted.make("sandbox-secret"))
+ *     }),
+ *     baseUrl: "https://api.paysera.com"
+ *   })
+ *   const response = yield* auth.client.get(Paysera.resourcePath)
+ *   assert.strictEqual(response.status, 200)
+ * }).pipe(Effect.scoped, Effect.provide(sandbox))
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

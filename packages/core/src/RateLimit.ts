@@ -18,6 +18,13 @@ import { parseRetryAfter } from "./internal/tokenRequest.js"
 /**
  * What a response says about the rate limit.
  *
+ * @example
+ * ```ts
+ * import { RateLimit } from "@auth-pipeline/core"
+ *
+ * const info: RateLimit.RateLimitInfo = RateLimit.fromHeaders({ "x-ratelimit-remaining": "0" }, Date.now())
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -38,6 +45,19 @@ const integer = (value: string | undefined): Option.Option<number> =>
 /**
  * Reads the rate-limit headers of a response; `now` (epoch ms) resolves dates and epoch resets.
  *
+ * @example
+ * ```ts
+ * import { RateLimit } from "@auth-pipeline/core"
+ * import { Duration, Option } from "effect"
+ *
+ * const info = RateLimit.fromHeaders(
+ *   { "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "30" },
+ *   Date.now()
+ * )
+ * assert.deepStrictEqual(info.remaining, Option.some(0))
+ * assert.deepStrictEqual(info.reset, Option.some(Duration.seconds(30)))
+ * ```
+ *
  * @since 0.1.0
  * @category parsing
  */
@@ -53,6 +73,15 @@ export const fromHeaders = (headers: Readonly<Record<string, string>>, now: numb
 /**
  * How long to wait before the next attempt: `Retry-After`, else the window reset.
  *
+ * @example
+ * ```ts
+ * import { RateLimit } from "@auth-pipeline/core"
+ * import { Duration, Option } from "effect"
+ *
+ * const info = RateLimit.fromHeaders({ "retry-after": "5", "x-ratelimit-reset": "30" }, Date.now())
+ * assert.deepStrictEqual(RateLimit.waitTime(info), Option.some(Duration.seconds(5)))
+ * ```
+ *
  * @since 0.1.0
  * @category getters
  */
@@ -62,20 +91,39 @@ export const waitTime = (info: RateLimitInfo): Option.Option<Duration.Duration> 
 /**
  * The API answered 429 Too Many Requests (after the one wait-and-retry, when enabled).
  *
+ * @example
+ * ```ts
+ * import { RateLimit } from "@auth-pipeline/core"
+ * import type { HttpClient } from "@effect/platform"
+ * import { Effect, Option } from "effect"
+ *
+ * const listPayments = (client: HttpClient.HttpClient.With<RateLimit.RateLimited>) =>
+ *   client.get("https://api.example.com/payments").pipe(
+ *     Effect.catchTag("RateLimited", (error) =>
+ *       Effect.logWarning(`rate limited; wait ${Option.getOrElse(RateLimit.waitTime(error), () => "unknown")}`))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class RateLimited extends Data.TaggedError("RateLimited")<
   RateLimitInfo & {
+    /** The HTTP method of the request. */
     readonly method: string
     /** The request URL without its query string. */
     readonly url: string
+    /** The HTTP status (429). */
     readonly status: number
     /** Whether the request was re-sent once after waiting. */
     readonly retried: boolean
   }
 > {
-  /** @since 0.1.0 */
+  /**
+   * The request, the remaining/limit counts and the reset time, when the headers said.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     const n = (o: Option.Option<number>) => Option.match(o, { onNone: () => "?", onSome: String })
     const wait = Option.match(waitTime(this), { onNone: () => "", onSome: (d) => `; resets in ${Duration.format(d)}` })
@@ -86,6 +134,15 @@ export class RateLimited extends Data.TaggedError("RateLimited")<
 }
 
 /**
+ * How {@link make} treats a 429.
+ *
+ * @example
+ * ```ts
+ * import type { RateLimit } from "@auth-pipeline/core"
+ *
+ * const options: RateLimit.Options = { retryOnce: true, maxWait: "10 seconds" }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -100,6 +157,18 @@ export interface Options {
  * Wraps a client so a 429 becomes a typed {@link RateLimited} error carrying the rate-limit
  * headers; with `retryOnce`, it first waits (`Retry-After`, else `X-RateLimit-Reset`, at most
  * `maxWait`) and re-sends the request once.
+ *
+ * @example
+ * ```ts
+ * import { RateLimit } from "@auth-pipeline/core"
+ * import { FetchHttpClient, HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = RateLimit.make(yield* HttpClient.HttpClient, { retryOnce: true, maxWait: "10 seconds" })
+ *   return yield* client.get("https://api.example.com/payments")
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category constructors

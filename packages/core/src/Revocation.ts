@@ -19,15 +19,37 @@ import { validateUrl } from "./TokenEndpoint.js"
  * The revocation request failed: no answer (`Transport`, `Timeout`), the URL is not allowed
  * (`InvalidUrl`), or the provider refused it (`Status`, with the HTTP status). Never holds the token.
  *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, Revocation } from "@auth-pipeline/core"
+ * import { Effect, Redacted } from "effect"
+ *
+ * // a logout should not fail because the provider is down: log and go on
+ * const revokeQuietly = (refreshToken: Redacted.Redacted<string>) =>
+ *   Revocation.revoke({
+ *     url: "https://auth.example.com/oauth2/revoke",
+ *     clientAuthentication: ClientAuthentication.none("my-public-app"),
+ *     token: refreshToken,
+ *     tokenTypeHint: "refresh_token"
+ *   }).pipe(Effect.catchTag("RevocationError", (error) => Effect.logWarning(error.message)))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class RevocationError extends Data.TaggedError("RevocationError")<{
+  /** `InvalidUrl`, `Transport` (no answer), `Timeout`, or `Status` (the provider answered non-200). */
   readonly reason: "InvalidUrl" | "Transport" | "Timeout" | "Status"
+  /** The revocation endpoint URL. */
   readonly url: string
+  /** The HTTP status, for `Status`. */
   readonly status?: number | undefined
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `Token revocation at <url> failed (<reason>, HTTP <status>)`.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return `Token revocation at ${this.url} failed (${this.reason}${
       this.status === undefined ? "" : `, HTTP ${this.status}`
@@ -39,6 +61,21 @@ export class RevocationError extends Data.TaggedError("RevocationError")<{
  * Revokes `token` at `url` (a provider's `revocation_endpoint`), authenticating as the client does
  * at the token endpoint. RFC 7009 §2.2: a 200 means done, also for a token that was already
  * invalid.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, Revocation } from "@auth-pipeline/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const logout = (refreshToken: Redacted.Redacted<string>) =>
+ *   Revocation.revoke({
+ *     url: "https://auth.example.com/oauth2/revoke",
+ *     clientAuthentication: ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret")),
+ *     token: refreshToken,
+ *     tokenTypeHint: "refresh_token"
+ *   }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category constructors

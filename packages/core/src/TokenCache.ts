@@ -23,17 +23,34 @@ import type { TokenStore, TokenStoreError } from "./TokenStore.js"
  * (`NoToken`), or the refresh token was rejected with `invalid_grant` (`RefreshRejected`, the
  * refresh token has been cleared). For user tokens this means "login required".
  *
+ * @example
+ * ```ts
+ * import { TokenCache } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * // for a user token: no session, or the refresh token was refused: ask the user to log in again
+ * const token = (cache: TokenCache.TokenCache<never>) =>
+ *   cache.get.pipe(
+ *     Effect.catchTag("ReauthenticationRequired", (error) => Effect.logInfo(`login required: ${error.reason}`))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class ReauthenticationRequired extends Data.TaggedError("ReauthenticationRequired")<{
+  /** `NoToken` (nothing stored and no `acquire`) or `RefreshRejected` (`invalid_grant` on refresh). */
   readonly reason: "NoToken" | "RefreshRejected"
   /** The cache's name. */
   readonly cache: string
   /** The server's answer, for `RefreshRejected`. */
   readonly oauthError?: OAuthError | undefined
 }> {
-  /** @since 0.1.0 */
+  /**
+   * Names the cache and, for `RefreshRejected`, the server's error code.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return this.reason === "NoToken"
       ? `Re-authentication required (${this.cache}): there is no token and no way to acquire one`
@@ -47,17 +64,36 @@ export class ReauthenticationRequired extends Data.TaggedError("Reauthentication
  * The token budget guard refused to send another token request: `limit` tokens were already
  * obtained in the last `window`.
  *
+ * @example
+ * ```ts
+ * import { TokenCache } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const token = (cache: TokenCache.TokenCache<never>) =>
+ *   cache.get.pipe(
+ *     Effect.catchTag("TokenBudgetExceeded", (error) =>
+ *       Effect.logWarning(`no token before ${new Date(error.retryAt).toISOString()}`))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class TokenBudgetExceeded extends Data.TaggedError("TokenBudgetExceeded")<{
+  /** The cache's name. */
   readonly cache: string
+  /** The budget: how many tokens may be obtained per `window`. */
   readonly limit: number
+  /** The sliding window the budget counts over. */
   readonly window: Duration.Duration
   /** Epoch milliseconds at which the next request would be allowed. */
   readonly retryAt: number
 }> {
-  /** @since 0.1.0 */
+  /**
+   * Names the cache, the limit and the moment the next request is allowed.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return `Token budget exceeded (${this.cache}): ${this.limit} tokens already obtained in the window; next allowed at ${
       new Date(this.retryAt).toISOString()
@@ -91,6 +127,13 @@ export class TokenDeadlineExceeded extends Data.TaggedError("TokenDeadlineExceed
  * exponential backoff from `baseDelay` doubling up to `maxDelay`, and the `Retry-After` of a 429
  * or a 503 honoured when it is at most `maxRetryAfter` (beyond that the error is returned at once).
  *
+ * @example
+ * ```ts
+ * import type { TokenCache } from "@auth-pipeline/core"
+ *
+ * const retry: TokenCache.RetryOptions = { maxRetries: 5, baseDelay: "500 millis", maxDelay: "30 seconds" }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -122,6 +165,28 @@ export interface RetryOptions {
 export const defaultDeadline: Duration.Duration = Duration.seconds(30)
 
 /**
+ * What {@link make} needs: where tokens come from (`acquire`, `refresh`), where the current one lives, and
+ * the refresh, retry and budget settings.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, Grant, TokenCache, TokenEndpoint, type TokenError } from "@auth-pipeline/core"
+ * import type { HttpClient } from "@effect/platform"
+ * import { Redacted } from "effect"
+ *
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://auth.example.com/oauth2/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret"))
+ * })
+ * const options: TokenCache.Options<TokenError.TokenError, HttpClient.HttpClient> = {
+ *   name: "example",
+ *   acquire: Grant.clientCredentials(endpoint),
+ *   refresh: (refreshToken) => Grant.refreshToken(endpoint, refreshToken),
+ *   policy: { buffer: "300 seconds" },
+ *   budget: { maxRequests: 100, window: "1 hour" }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -158,6 +223,16 @@ export interface Options<E, R> {
 }
 
 /**
+ * What a cache read can fail with: the source's error `E`, or the cache's own errors.
+ *
+ * @example
+ * ```ts
+ * import type { TokenCache, TokenError } from "@auth-pipeline/core"
+ *
+ * const isLoginRequired = (error: TokenCache.TokenCacheError<TokenError.TokenError>): boolean =>
+ *   error._tag === "ReauthenticationRequired"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -169,6 +244,19 @@ export type TokenCacheError<E> =
   | TokenStoreError
 
 /**
+ * A cache of one token: read it with `get`, drop it after a 401 with `invalidate`, seed it after a login
+ * with `set`. Build one with {@link make}.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, TokenCache } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * // after a 401 for `sent`: drop it unless another fiber already replaced it, then read again
+ * const afterUnauthorized = (cache: TokenCache.TokenCache<never>, sent: AccessToken.AccessToken) =>
+ *   Effect.zipRight(cache.invalidate(sent), cache.get)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -200,6 +288,26 @@ export interface TokenCache<E> {
 /**
  * Builds a token cache whose background refresh fiber and fetches live in the current Scope:
  * closing the scope stops them.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, TokenCache } from "@auth-pipeline/core"
+ * import { Clock, Effect, Option, Redacted } from "effect"
+ *
+ * let requests = 0
+ * const acquire = Effect.gen(function*() {
+ *   requests++
+ *   const now = yield* Clock.currentTimeMillis
+ *   const expiresAt = Option.some(now + 3_600_000)
+ *   return AccessToken.make({ value: Redacted.make(`at-${requests}`), issuedAt: now, expiresAt })
+ * })
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const cache = yield* TokenCache.make({ name: "example", acquire })
+ *   yield* Effect.all([cache.get, cache.get, cache.get], { concurrency: "unbounded" })
+ *   assert.strictEqual(requests, 1) // one token request for all callers
+ * }))
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

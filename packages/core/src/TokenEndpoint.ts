@@ -13,19 +13,50 @@ import { TokenRequestError } from "./TokenError.js"
  * The request body format: `form` is `application/x-www-form-urlencoded` (RFC 6749), `json` is an
  * `application/json` object of the same parameters (Autopay).
  *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, TokenEndpoint } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const bodyEncoding: TokenEndpoint.BodyEncoding = "json"
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://api.example.com/oauth/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretPost("my-client", Redacted.make("s3cret")),
+ *   bodyEncoding
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type BodyEncoding = "form" | "json"
 
 /**
+ * Where and how token requests go; build one with {@link make}. A provider is mostly one of these as data.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, TokenEndpoint } from "@auth-pipeline/core"
+ * import { Duration, Redacted } from "effect"
+ *
+ * const endpoint: TokenEndpoint.TokenEndpoint = {
+ *   url: "https://auth.example.com/oauth2/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret")),
+ *   bodyEncoding: "form",
+ *   headers: { "user-agent": "my-app/1.0" },
+ *   timeout: Duration.seconds(10)
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TokenEndpoint {
   /** The token endpoint URL: https, or http on a loopback host. */
   readonly url: string
+  /** How the client proves its identity: Basic header, body parameters, or `client_id` only. */
   readonly clientAuthentication: ClientAuthentication
+  /** `form` (RFC 6749) or `json` for the request body; the response is always read as JSON. */
   readonly bodyEncoding: BodyEncoding
   /** Extra headers sent with every token request. */
   readonly headers: Readonly<Record<string, string>>
@@ -44,6 +75,14 @@ export interface TokenEndpoint {
 /**
  * The default timeout of a token request.
  *
+ * @example
+ * ```ts
+ * import { TokenEndpoint } from "@auth-pipeline/core"
+ * import { Duration } from "effect"
+ *
+ * assert.ok(Duration.equals(TokenEndpoint.defaultTimeout, Duration.seconds(30)))
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
@@ -60,6 +99,19 @@ export const defaultTokenTypes: ReadonlyArray<string> = ["Bearer"]
 /**
  * Builds a {@link TokenEndpoint}: form encoding, no extra headers, a 30 s timeout and `Bearer`
  * tokens only unless set.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, TokenEndpoint } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://auth.example.com/oauth2/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret")),
+ *   timeout: "10 seconds"
+ * })
+ * assert.strictEqual(endpoint.bodyEncoding, "form")
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -90,6 +142,16 @@ const isLoopbackHost = (hostname: string): boolean =>
  * Checks that a URL may carry credentials: `https:`, or `http:` on a loopback host (127.0.0.0/8,
  * `[::1]`, `localhost`) for tests and sandboxes. Anything else is a `TokenRequestError` with
  * reason `InvalidUrl`.
+ *
+ * @example
+ * ```ts
+ * import { TokenEndpoint } from "@auth-pipeline/core"
+ * import { Either } from "effect"
+ *
+ * assert.ok(Either.isRight(TokenEndpoint.validateUrl("https://auth.example.com/token")))
+ * assert.ok(Either.isRight(TokenEndpoint.validateUrl("http://127.0.0.1:8080/token")))
+ * assert.ok(Either.isLeft(TokenEndpoint.validateUrl("http://auth.example.com/token")))
+ * ```
  *
  * @since 0.1.0
  * @category validation

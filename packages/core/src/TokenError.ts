@@ -13,6 +13,18 @@ import * as Option from "effect/Option"
  * `invalid_grant`, ...). `status` is the HTTP status, which is 200 when a server puts `error` in a
  * success response.
  *
+ * @example
+ * ```ts
+ * import { Grant, TokenEndpoint, TokenError } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const fetchToken = (endpoint: TokenEndpoint.TokenEndpoint) =>
+ *   Grant.clientCredentials(endpoint).pipe(
+ *     Effect.catchTag("OAuthError", (error: TokenError.OAuthError) =>
+ *       error.error === "invalid_client" ? Effect.dieMessage("check the client secret") : Effect.fail(error))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -33,7 +45,11 @@ export class OAuthError extends Data.TaggedError("OAuthError")<{
    */
   readonly retryAfter?: Option.Option<Duration.Duration> | undefined
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `Token endpoint <url> answered <error> (HTTP <status>)`, then the description and `error_uri` when sent.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     const description = Option.match(this.errorDescription, { onNone: () => "", onSome: (d) => `: ${d}` })
     const uri = Option.match(this.errorUri, { onNone: () => "", onSome: (u) => ` (see ${u})` })
@@ -45,17 +61,34 @@ export class OAuthError extends Data.TaggedError("OAuthError")<{
  * The token request got no response: the URL is not allowed (`InvalidUrl`: not https and not a
  * loopback host), the connection failed (`Transport`), or no answer came in time (`Timeout`).
  *
+ * @example
+ * ```ts
+ * import { TokenError } from "@auth-pipeline/core"
+ *
+ * const error = new TokenError.TokenRequestError({
+ *   reason: "Timeout",
+ *   url: "https://auth.example.com/token",
+ *   detail: "no answer within 30 seconds"
+ * })
+ * assert.ok(TokenError.isTransient(error))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class TokenRequestError extends Data.TaggedError("TokenRequestError")<{
+  /** `InvalidUrl` (not https and not loopback), `Transport` (no connection) or `Timeout`. */
   readonly reason: "InvalidUrl" | "Transport" | "Timeout"
   /** The endpoint URL. */
   readonly url: string
   /** What went wrong, in words (no secrets). */
   readonly detail: string
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `Token request to <url> failed (<reason>): <detail>`.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return `Token request to ${this.url} failed (${this.reason}): ${this.detail}`
   }
@@ -68,10 +101,28 @@ export class TokenRequestError extends Data.TaggedError("TokenRequestError")<{
  * accept (`UnsupportedTokenType`, RFC 6749 §7.1; see `TokenEndpoint.tokenTypes`). `excerpt` is a
  * short part of the body with credentials and tokens replaced by `<redacted>`.
  *
+ * @example
+ * ```ts
+ * import { TokenError } from "@auth-pipeline/core"
+ *
+ * const error = new TokenError.TokenResponseError({
+ *   reason: "Status",
+ *   url: "https://auth.example.com/token",
+ *   status: 502,
+ *   detail: "HTTP 502 without an OAuth error body",
+ *   excerpt: "<html>Bad Gateway</html>"
+ * })
+ * assert.ok(TokenError.isTransient(error)) // a 5xx may pass
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class TokenResponseError extends Data.TaggedError("TokenResponseError")<{
+  /**
+   * `Status` (error status without an OAuth body), `NotJson`, `InvalidBody` (not a valid §5.1 body), or
+   * `UnsupportedTokenType` (a `token_type` the endpoint does not accept).
+   */
   readonly reason: "Status" | "NotJson" | "InvalidBody" | "UnsupportedTokenType"
   /** The endpoint URL. */
   readonly url: string
@@ -87,7 +138,11 @@ export class TokenResponseError extends Data.TaggedError("TokenResponseError")<{
    */
   readonly retryAfter?: Option.Option<Duration.Duration> | undefined
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `Token endpoint <url> gave an unusable response (<reason>, HTTP <status>): <detail>` and the excerpt.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     const excerpt = this.excerpt.length > 0 ? `; body: ${this.excerpt}` : ""
     return `Token endpoint ${this.url} gave an unusable response (${this.reason}, HTTP ${this.status}): ${this.detail}${excerpt}`
@@ -96,6 +151,19 @@ export class TokenResponseError extends Data.TaggedError("TokenResponseError")<{
 
 /**
  * The token endpoint answered 429 Too Many Requests; `retryAfter` is its `Retry-After`, when sent.
+ *
+ * @example
+ * ```ts
+ * import { TokenError } from "@auth-pipeline/core"
+ * import { Duration, Option } from "effect"
+ *
+ * const error = new TokenError.RateLimitedError({
+ *   url: "https://auth.example.com/token",
+ *   status: 429,
+ *   retryAfter: Option.some(Duration.seconds(5))
+ * })
+ * assert.deepStrictEqual(TokenError.retryAfter(error), Option.some(Duration.seconds(5)))
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -108,7 +176,11 @@ export class RateLimitedError extends Data.TaggedError("RateLimitedError")<{
   /** How long the server asked the client to wait, from `Retry-After` (seconds or an HTTP date). */
   readonly retryAfter: Option.Option<Duration.Duration>
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `Token endpoint <url> is rate limiting (HTTP 429)` and the `Retry-After` wait when sent.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     const wait = Option.match(this.retryAfter, {
       onNone: () => "",
@@ -121,6 +193,23 @@ export class RateLimitedError extends Data.TaggedError("RateLimitedError")<{
 /**
  * Every way a token request can fail.
  *
+ * @example
+ * ```ts
+ * import { TokenError } from "@auth-pipeline/core"
+ *
+ * const describe = (error: TokenError.TokenError): string => {
+ *   switch (error._tag) {
+ *     case "OAuthError":
+ *       return `refused: ${error.error}`
+ *     case "RateLimitedError":
+ *       return "rate limited"
+ *     case "TokenRequestError":
+ *     case "TokenResponseError":
+ *       return error.reason
+ *   }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -132,6 +221,21 @@ const transientOAuthErrors: ReadonlySet<string> = new Set(["temporarily_unavaila
  * Whether trying again later can succeed: no response or a timeout, a 5xx or 408, a 429, and the
  * `server_error` / `temporarily_unavailable` / `slow_down` codes. Credentials or grants the server
  * refused (`invalid_client`, `invalid_grant`, other 4xx) are never transient.
+ *
+ * @example
+ * ```ts
+ * import { TokenError } from "@auth-pipeline/core"
+ * import { Option } from "effect"
+ *
+ * const refused = new TokenError.OAuthError({
+ *   url: "https://auth.example.com/token",
+ *   status: 401,
+ *   error: "invalid_client",
+ *   errorDescription: Option.none(),
+ *   errorUri: Option.none()
+ * })
+ * assert.ok(!TokenError.isTransient(refused)) // retrying cannot fix a wrong secret
+ * ```
  *
  * @since 0.1.0
  * @category predicates
@@ -152,6 +256,21 @@ export const isTransient = (error: TokenError): boolean => {
 /**
  * How long the server asked to wait before the next attempt, when it said so: the `Retry-After`
  * of a 429 or of a 503 (RFC 9110 §10.2.3).
+ *
+ * @example
+ * ```ts
+ * import { TokenError } from "@auth-pipeline/core"
+ * import { Duration, Effect, Option } from "effect"
+ *
+ * // on a transient failure, wait what the server asked (or one second) and try once more
+ * const retryOnce = <A>(fetchToken: Effect.Effect<A, TokenError.TokenError>) =>
+ *   fetchToken.pipe(
+ *     Effect.catchIf(TokenError.isTransient, (error) =>
+ *       Effect.sleep(Option.getOrElse(TokenError.retryAfter(error), () => Duration.seconds(1))).pipe(
+ *         Effect.zipRight(fetchToken)
+ *       ))
+ *   )
+ * ```
  *
  * @since 0.1.0
  * @category getters

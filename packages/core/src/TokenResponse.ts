@@ -9,6 +9,14 @@ import * as Schema from "effect/Schema"
 /**
  * `expires_in`: a non-negative finite number of seconds, sent as a JSON number or a numeric string.
  *
+ * @example
+ * ```ts
+ * import { TokenResponse } from "@auth-pipeline/core"
+ * import { Schema } from "effect"
+ *
+ * assert.strictEqual(Schema.decodeUnknownSync(TokenResponse.ExpiresIn)("3600"), 3600)
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -32,6 +40,20 @@ export const maxExpiresIn: number = 365 * 24 * 60 * 60
  * An RFC 6749 §5.1 successful token response. `token_type` is compared case-insensitively by the
  * code that uses it; unknown members are kept in the decoded value.
  *
+ * @example
+ * ```ts
+ * import { TokenResponse } from "@auth-pipeline/core"
+ * import { Schema } from "effect"
+ *
+ * const body = Schema.decodeUnknownSync(TokenResponse.TokenResponse)({
+ *   access_token: "at-1",
+ *   token_type: "bearer",
+ *   expires_in: 3600,
+ *   refresh_expires_in: 1800
+ * })
+ * assert.strictEqual(body.refresh_expires_in, 1800) // unknown members are kept
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -48,6 +70,15 @@ export const TokenResponse = Schema.Struct(
 )
 
 /**
+ * A decoded {@link TokenResponse}: the §5.1 fields plus any other members as `unknown`.
+ *
+ * @example
+ * ```ts
+ * import type { TokenResponse } from "@auth-pipeline/core"
+ *
+ * const lifetime = (body: TokenResponse.TokenResponse): number | undefined => body.expires_in
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -55,6 +86,18 @@ export type TokenResponse = typeof TokenResponse.Type
 
 /**
  * An RFC 6749 §5.2 error response.
+ *
+ * @example
+ * ```ts
+ * import { TokenResponse } from "@auth-pipeline/core"
+ * import { Schema } from "effect"
+ *
+ * const body = Schema.decodeUnknownSync(TokenResponse.ErrorResponse)({
+ *   error: "invalid_client",
+ *   error_description: "Client authentication failed"
+ * })
+ * assert.strictEqual(body.error, "invalid_client")
+ * ```
  *
  * @since 0.1.0
  * @category schemas
@@ -69,6 +112,16 @@ export const ErrorResponse = Schema.Struct(
 )
 
 /**
+ * A decoded {@link ErrorResponse}: `error`, the optional description and URI, other members as `unknown`.
+ *
+ * @example
+ * ```ts
+ * import type { TokenResponse } from "@auth-pipeline/core"
+ *
+ * const summary = (body: TokenResponse.ErrorResponse): string =>
+ *   body.error_description === undefined ? body.error : `${body.error}: ${body.error_description}`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -76,6 +129,15 @@ export type ErrorResponse = typeof ErrorResponse.Type
 
 /**
  * The members of {@link TokenResponse} that the library models; everything else is `extra`.
+ *
+ * @example
+ * ```ts
+ * import { TokenResponse } from "@auth-pipeline/core"
+ *
+ * const body: Record<string, unknown> = { access_token: "at-1", token_type: "Bearer", refresh_expires_in: 1800 }
+ * const extra = Object.keys(body).filter((key) => !TokenResponse.knownFields.has(key))
+ * assert.deepStrictEqual(extra, ["refresh_expires_in"])
+ * ```
  *
  * @since 0.1.0
  * @category constants

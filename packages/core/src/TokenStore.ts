@@ -13,20 +13,51 @@ import * as AccessToken from "./AccessToken.js"
 /**
  * A store operation failed (e.g. the shared store is unreachable, a file cannot be written).
  *
+ * @example
+ * ```ts
+ * import { TokenStore } from "@auth-pipeline/core"
+ *
+ * const error = new TokenStore.TokenStoreError({ operation: "set", detail: "EACCES: permission denied" })
+ * assert.strictEqual(error.message, "Token store set failed: EACCES: permission denied")
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class TokenStoreError extends Data.TaggedError("TokenStoreError")<{
+  /** The store operation that failed. */
   readonly operation: "get" | "set" | "compareAndSet"
+  /** What went wrong, in words; a store must not put token values here. */
   readonly detail: string
 }> {
-  /** @since 0.1.0 */
+  /**
+   * `Token store <operation> failed: <detail>`.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return `Token store ${this.operation} failed: ${this.detail}`
   }
 }
 
 /**
+ * The three operations a {@link TokenCache} needs from the place its current token lives.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, TokenStore } from "@auth-pipeline/core"
+ * import { Effect, Option, Ref } from "effect"
+ *
+ * // the shape of a store: here over a Ref, as `inMemory` does
+ * const fromRef = (ref: Ref.Ref<Option.Option<AccessToken.AccessToken>>): TokenStore.TokenStore => ({
+ *   get: Ref.get(ref),
+ *   set: (token) => Ref.set(ref, token),
+ *   compareAndSet: (expected, next) =>
+ *     Ref.modify(ref, (current) =>
+ *       Option.isSome(current) && AccessToken.sameValue(current.value, expected) ? [true, next] : [false, current])
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -47,6 +78,22 @@ export interface TokenStore {
 
 /**
  * A store in a `Ref`: the embedded default, one per cache.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, TokenStore } from "@auth-pipeline/core"
+ * import { Effect, Option, Redacted } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const store = yield* TokenStore.inMemory()
+ *   const first = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: 0 })
+ *   yield* store.set(Option.some(first))
+ *   const replaced = yield* store.compareAndSet(first, Option.none())
+ *   assert.ok(replaced)
+ *   assert.ok(Option.isNone(yield* store.get))
+ * })
+ * Effect.runSync(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

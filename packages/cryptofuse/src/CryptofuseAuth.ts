@@ -52,6 +52,13 @@ export class CryptofuseAuth extends Context.Tag("@auth-pipeline/cryptofuse/Crypt
 /**
  * The provider's name, used for the token cache, spans and metrics.
  *
+ * @example
+ * ```ts
+ * import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ *
+ * assert.strictEqual(CryptofuseAuth.name, "cryptofuse")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -61,6 +68,13 @@ export const name = "cryptofuse"
  * The documented token endpoint path, relative to the account's base URL (the trailing slash is
  * part of it).
  *
+ * @example
+ * ```ts
+ * import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ *
+ * assert.strictEqual(CryptofuseAuth.tokenPath, "/o/token/")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -68,6 +82,13 @@ export const tokenPath = "/o/token/"
 
 /**
  * The scopes asked for by default: `read write`.
+ *
+ * @example
+ * ```ts
+ * import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ *
+ * assert.deepStrictEqual(CryptofuseAuth.defaultScopes, ["read", "write"])
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -77,6 +98,13 @@ export const defaultScopes: ReadonlyArray<string> = ["read", "write"]
 /**
  * The scopes asked for with `admin: true`: `read write admin`.
  *
+ * @example
+ * ```ts
+ * import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ *
+ * assert.ok(CryptofuseAuth.adminScopes.includes("admin"))
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -85,6 +113,13 @@ export const adminScopes: ReadonlyArray<string> = ["read", "write", "admin"]
 /**
  * The two documented ways to send the client credentials.
  *
+ * @example
+ * ```ts
+ * import type { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ *
+ * const method: CryptofuseAuth.ClientAuthenticationMethod = "client_secret_post"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -92,6 +127,13 @@ export type ClientAuthenticationMethod = "client_secret_basic" | "client_secret_
 
 /**
  * The default client authentication: HTTP Basic, as the docs' first example.
+ *
+ * @example
+ * ```ts
+ * import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ *
+ * assert.strictEqual(CryptofuseAuth.defaultClientAuthentication, "client_secret_basic")
+ * ```
  *
  * @since 0.1.0
  * @category defaults
@@ -102,17 +144,41 @@ export const defaultClientAuthentication: ClientAuthenticationMethod = "client_s
  * Token cache tuning: refresh policy, background refresh, retries of transient failures, token
  * budget and store. Unset fields keep core's defaults.
  *
+ * @example
+ * ```ts
+ * import type { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ *
+ * const cache: CryptofuseAuth.CacheOptions = { policy: { buffer: "120 seconds" } }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type CacheOptions = Omit<TokenCache.Options<TokenError.TokenError, never>, "acquire" | "refresh" | "name">
 
 /**
+ * What {@link make} and {@link layer} take: the client credentials, the account's base URL and choices.
+ *
+ * @example
+ * ```ts
+ * import type { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ * import { Redacted } from "effect"
+ *
+ * const options: CryptofuseAuth.Options = {
+ *   clientId: "your_client_id",
+ *   clientSecret: Redacted.make("your_client_secret"),
+ *   baseUrl: "https://api.example.com",
+ *   clientAuthentication: "client_secret_post"
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
+  /** The OAuth client id of the Cryptofuse account. */
   readonly clientId: string
+  /** The client secret, sent with HTTP Basic or in the body (see `clientAuthentication`). */
   readonly clientSecret: Redacted.Redacted<string>
   /** The account's API base URL, e.g. `https://api.example.com` (required: the docs leave it to the account). */
   readonly baseUrl: string
@@ -131,6 +197,13 @@ const trimSlashes = (url: string): string => url.replace(/\/+$/, "")
 /**
  * The token endpoint of an account: `${baseUrl}/o/token/`.
  *
+ * @example
+ * ```ts
+ * import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ *
+ * assert.strictEqual(CryptofuseAuth.tokenUrlFor("https://api.example.com/"), "https://api.example.com/o/token/")
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -140,6 +213,25 @@ export const tokenUrlFor = (baseUrl: string): string => `${trimSlashes(baseUrl)}
  * Builds the provider in the current Scope (its background refresh lives there), over the
  * `HttpClient` in context. Fails with `TokenRequestError` (`InvalidUrl`) if the token URL is not
  * https (or http on loopback).
+ *
+ * @example
+ * ```ts
+ * import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ * import { Cryptofuse, InMemory } from "@auth-pipeline/sandbox"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * const sandbox = Layer.unwrapEffect(Effect.map(Cryptofuse.make(), InMemory.layer)) // for real: FetchHttpClient.layer
+ * const program = Effect.gen(function*() {
+ *   const cryptofuse = yield* CryptofuseAuth.make({
+ *     clientId: "sandbox-client",
+ *     clientSecret: Redacted.make("sandbox-secret"),
+ *     baseUrl: `https://${Cryptofuse.hosts[0]}`
+ *   })
+ *   const token = yield* cryptofuse.token
+ *   assert.deepStrictEqual(token.scopes, ["read", "write"])
+ * }).pipe(Effect.scoped, Effect.provide(sandbox))
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -217,6 +309,23 @@ const scopeConfig: Config.Config<boolean | undefined> = Config.map(
  * `CRYPTOFUSE_BASE_URL` (required), and the optional `CRYPTOFUSE_SCOPE` (`read write` or
  * `read write admin`) and `CRYPTOFUSE_CLIENT_AUTH` (`client_secret_basic` or
  * `client_secret_post`); an optional variable set to an empty string counts as unset.
+ *
+ * @example
+ * ```ts
+ * import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
+ * import { ConfigProvider, Effect } from "effect"
+ *
+ * const env = ConfigProvider.fromMap(
+ *   new Map([
+ *     ["CRYPTOFUSE_CLIENT_ID", "id"],
+ *     ["CRYPTOFUSE_CLIENT_SECRET", "secret"],
+ *     ["CRYPTOFUSE_BASE_URL", "https://api.example.com"],
+ *     ["CRYPTOFUSE_SCOPE", "read write admin"]
+ *   ])
+ * )
+ * const options = Effect.runSync(Effect.withConfigProvider(CryptofuseAuth.fromConfig(), env))
+ * assert.strictEqual(options.admin, true)
+ * ```
  *
  * @since 0.1.0
  * @category config

@@ -57,6 +57,14 @@ export class PayseraAuth extends Context.Tag("@auth-pipeline/paysera/PayseraAuth
 /**
  * The provider's name, used for the token cache, spans and metrics.
  *
+ * @example
+ * ```ts
+ * import { PayseraAuth } from "@auth-pipeline/paysera"
+ * import { Effect } from "effect"
+ *
+ * const cacheName = Effect.map(PayseraAuth.PayseraAuth, (paysera) => paysera.name) // "paysera"
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -64,6 +72,13 @@ export const name = "paysera"
 
 /**
  * The documented token endpoint (Keycloak realm `Paysera`).
+ *
+ * @example
+ * ```ts
+ * import { PayseraAuth } from "@auth-pipeline/paysera"
+ *
+ * assert.ok(PayseraAuth.tokenUrl.endsWith("/auth/realms/Paysera/protocol/openid-connect/token"))
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -73,6 +88,13 @@ export const tokenUrl = "https://api.paysera.com/auth/realms/Paysera/protocol/op
 /**
  * The base URL of the Checkout integration API that relative request URLs resolve against.
  *
+ * @example
+ * ```ts
+ * import { PayseraAuth } from "@auth-pipeline/paysera"
+ *
+ * assert.strictEqual(PayseraAuth.apiBaseUrl, "https://api.paysera.com")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -81,6 +103,14 @@ export const apiBaseUrl = "https://api.paysera.com"
 /**
  * The documented refresh buffer: a token stops being served 300 s before it expires, so a
  * 3600 s token is reused for about 55 minutes.
+ *
+ * @example
+ * ```ts
+ * import { PayseraAuth } from "@auth-pipeline/paysera"
+ * import { Duration } from "effect"
+ *
+ * assert.strictEqual(Duration.toSeconds(PayseraAuth.defaultRefreshBuffer), 300)
+ * ```
  *
  * @since 0.1.0
  * @category defaults
@@ -93,6 +123,19 @@ export const defaultRefreshBuffer: Duration.Duration = Duration.seconds(300)
  * wait is bounded by 60 s; a longer announced reset, or a second 429, fails with
  * `RateLimit.RateLimited`.
  *
+ * @example
+ * ```ts
+ * import { PayseraAuth } from "@auth-pipeline/paysera"
+ * import { Redacted } from "effect"
+ *
+ * // wait at most 10 s instead of 60 s before the one re-send
+ * const PayseraLive = PayseraAuth.layer({
+ *   clientId: "your-client-id",
+ *   clientSecret: Redacted.make("your-client-secret"),
+ *   rateLimit: { ...PayseraAuth.defaultRateLimit, maxWait: "10 seconds" }
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category defaults
  */
@@ -103,17 +146,40 @@ export const defaultRateLimit: RateLimit.Options = { retryOnce: true, maxWait: "
  * budget and store. Unset fields keep the Paysera defaults ({@link defaultRefreshBuffer}) and
  * otherwise core's.
  *
+ * @example
+ * ```ts
+ * import type { PayseraAuth } from "@auth-pipeline/paysera"
+ *
+ * const cache: PayseraAuth.CacheOptions = { backgroundRefresh: false, retry: { maxRetries: 1 } }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type CacheOptions = Omit<TokenCache.Options<TokenError.TokenError, never>, "acquire" | "refresh" | "name">
 
 /**
+ * What {@link make} and {@link layer} take: the client credentials and optional overrides.
+ *
+ * @example
+ * ```ts
+ * import type { PayseraAuth } from "@auth-pipeline/paysera"
+ * import { Redacted } from "effect"
+ *
+ * const options: PayseraAuth.Options = {
+ *   clientId: "your-client-id",
+ *   clientSecret: Redacted.make("your-client-secret"),
+ *   rateLimit: false
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
+  /** The client id Paysera issued for the project. */
   readonly clientId: string
+  /** The client secret, sent in the form body (`client_secret_post`). */
   readonly clientSecret: Redacted.Redacted<string>
   /** The token endpoint. Default {@link tokenUrl}. */
   readonly tokenUrl?: string | undefined
@@ -138,6 +204,24 @@ const rateLimitOptions = (option: Options["rateLimit"]): RateLimit.Options | und
  * Builds the provider in the current Scope (its background refresh lives there), over the
  * `HttpClient` in context. Fails with `TokenRequestError` (`InvalidUrl`) if the token URL is not
  * https (or http on loopback).
+ *
+ * @example
+ * ```ts
+ * import { PayseraAuth } from "@auth-pipeline/paysera"
+ * import { InMemory, Paysera } from "@auth-pipeline/sandbox"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * const sandbox = Layer.unwrapEffect(Effect.map(Paysera.make(), InMemory.layer)) // for real: FetchHttpClient.layer
+ * const program = Effect.gen(function*() {
+ *   const paysera = yield* PayseraAuth.make({
+ *     clientId: "sandbox-client",
+ *     clientSecret: Redacted.make("sandbox-secret")
+ *   })
+ *   const response = yield* paysera.client.get("/checkout-project/integration/v1/methods")
+ *   assert.strictEqual(response.status, 200)
+ * }).pipe(Effect.scoped, Effect.provide(sandbox))
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -189,6 +273,16 @@ export const layer = (
  * The documented environment variables, read with `Config` for every field `config` leaves
  * unset: `PAYSERA_CLIENT_ID`, `PAYSERA_CLIENT_SECRET` (read as `Redacted`), and the optional
  * `PAYSERA_TOKEN_URL` and `PAYSERA_BASE_URL` (empty counts as unset).
+ *
+ * @example
+ * ```ts
+ * import { PayseraAuth } from "@auth-pipeline/paysera"
+ * import { ConfigProvider, Effect } from "effect"
+ *
+ * const env = ConfigProvider.fromMap(new Map([["PAYSERA_CLIENT_ID", "id"], ["PAYSERA_CLIENT_SECRET", "secret"]]))
+ * const options = Effect.runSync(Effect.withConfigProvider(PayseraAuth.fromConfig(), env))
+ * assert.strictEqual(options.clientId, "id")
+ * ```
  *
  * @since 0.1.0
  * @category config

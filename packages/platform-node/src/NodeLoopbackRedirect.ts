@@ -132,8 +132,9 @@ export const listen = (
 
 /**
  * Prints `url` for the user and tries to open it in the system's browser (`open` on macOS,
- * `rundll32 url.dll,FileProtocolHandler` on Windows, `xdg-open` elsewhere). A missing opener is ignored: the printed URL
- * is enough. The URL carries no secret (the PKCE verifier never leaves the app).
+ * `rundll32 url.dll,FileProtocolHandler` on Windows, `xdg-open` elsewhere). A missing opener is
+ * ignored: the printed URL is enough. The URL carries no secret (the PKCE verifier never leaves the
+ * app).
  *
  * @example
  * ```ts

@@ -18,15 +18,31 @@ import * as internal from "./internal/autopay.js"
 /**
  * An Autopay client and the `scope` its tokens carry (default `"customer_club"`).
  *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * const client: Autopay.AutopayClient = { clientId: "club-app", clientSecret: "s3cret", scope: "customer_club" }
+ * const emulator = Autopay.make({ clients: [client] })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AutopayClient extends Client {
+  /** The `scope` of the tokens issued to this client. Default `"customer_club"`. */
   readonly scope?: string | undefined
 }
 
 /**
  * The emulator's name (`"autopay"`).
+ *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Autopay.name, "autopay")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -36,6 +52,13 @@ export const name: string = internal.name
 /**
  * The documented token endpoint path, `/oauth/token`.
  *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * const tokenUrl = `https://${Autopay.authHost}${Autopay.tokenPath}`
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -43,6 +66,13 @@ export const tokenPath: string = internal.tokenPath
 
 /**
  * The protected resource of the emulator, `GET /sandbox/protected`.
+ *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * const resourceUrl = `https://${Autopay.apiHost}${Autopay.resourcePath}`
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -52,6 +82,13 @@ export const resourcePath: string = internal.resourcePath
 /**
  * The documented token host, `api-auth.autopay.io`.
  *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Autopay.authHost, "api-auth.autopay.io")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -59,6 +96,13 @@ export const authHost: string = internal.authHost
 
 /**
  * The API host named by the audience, `api.autopay.io`.
+ *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Autopay.apiHost, "api.autopay.io")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -69,6 +113,13 @@ export const apiHost: string = internal.apiHost
  * Hosts answered in memory by default: `api-auth.autopay.io`, `api.autopay.io`,
  * `autopay.sandbox.local`.
  *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * assert.ok(Autopay.hosts.includes(Autopay.authHost) && Autopay.hosts.includes(Autopay.apiHost))
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -76,6 +127,13 @@ export const hosts: ReadonlyArray<string> = internal.hosts
 
 /**
  * The only audience the docs allow: `https://api.autopay.io`.
+ *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Autopay.audience, "https://api.autopay.io")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -85,6 +143,13 @@ export const audience: string = internal.audience
 /**
  * Token lifetime of the documented example: 86400 seconds (24 hours).
  *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Autopay.expiresIn, 86400)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -92,6 +157,13 @@ export const expiresIn: number = internal.expiresIn
 
 /**
  * The `scope` of the documented example response: `"customer_club"`.
+ *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Autopay.scope, "customer_club")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -102,13 +174,26 @@ export const scope: string = internal.scope
  * Options of {@link make}. Defaults: one client `sandbox-client` / `sandbox-secret` with scope
  * `"customer_club"`, audience `https://api.autopay.io`, `expires_in` 86400, hosts {@link hosts}.
  *
+ * @example
+ * ```ts
+ * import { Autopay } from "@auth-pipeline/sandbox"
+ *
+ * // 10-hour tokens, the lower end of the documented range
+ * const options: Autopay.Options = { expiresIn: 36000 }
+ * const emulator = Autopay.make(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
+  /** The clients accepted. Default: `sandbox-client` / `sandbox-secret` with scope `customer_club`. */
   readonly clients?: ReadonlyArray<AutopayClient> | undefined
+  /** The only `audience` accepted; a missing or other one gets 403 `access_denied`. Default {@link audience}. */
   readonly audience?: string | undefined
+  /** `expires_in` of the tokens issued, in seconds. Default 86400. */
   readonly expiresIn?: number | undefined
+  /** The hosts answered in memory. Default {@link hosts}. */
   readonly hosts?: ReadonlyArray<string> | undefined
 }
 

@@ -23,16 +23,33 @@ import * as internal from "./internal/centrapay.js"
  * An API key the emulator accepts; `name` shows up as `client_id` in resource responses
  * (default `api-key-<n>`).
  *
+ * @example
+ * ```ts
+ * import { Centrapay } from "@auth-pipeline/sandbox"
+ *
+ * const terminal: Centrapay.ApiKey = { key: "k-123", name: "pos-1" }
+ * const emulator = Centrapay.make({ apiKeys: [terminal] })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ApiKey {
+  /** The key as clients send it in `X-Api-Key`. */
   readonly key: string | Redacted.Redacted<string>
+  /** The name resource responses show as `client_id`. Default `api-key-<n>`. */
   readonly name?: string | undefined
 }
 
 /**
  * The emulator's name (`"centrapay"`).
+ *
+ * @example
+ * ```ts
+ * import { Centrapay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Centrapay.name, "centrapay")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -42,6 +59,13 @@ export const name: string = internal.name
 /**
  * The protected resource the docs use as their example, `GET /api/account-memberships`.
  *
+ * @example
+ * ```ts
+ * import { Centrapay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Centrapay.resourcePath, "/api/account-memberships")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -49,6 +73,13 @@ export const resourcePath: string = internal.resourcePath
 
 /**
  * The documented API host, `service.centrapay.com`.
+ *
+ * @example
+ * ```ts
+ * import { Centrapay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Centrapay.productionHost, "service.centrapay.com")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -58,6 +89,13 @@ export const productionHost: string = internal.productionHost
 /**
  * Hosts answered in memory by default: `service.centrapay.com`, `centrapay.sandbox.local`.
  *
+ * @example
+ * ```ts
+ * import { Centrapay } from "@auth-pipeline/sandbox"
+ *
+ * assert.deepStrictEqual(Centrapay.hosts, ["service.centrapay.com", "centrapay.sandbox.local"])
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -65,6 +103,13 @@ export const hosts: ReadonlyArray<string> = internal.hosts
 
 /**
  * The header carrying the API key (`X-Api-Key`; HTTP header names are case-insensitive).
+ *
+ * @example
+ * ```ts
+ * import { Centrapay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Centrapay.apiKeyHeader, "x-api-key")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -74,6 +119,13 @@ export const apiKeyHeader: string = internal.apiKeyHeader
 /**
  * The documented Centrapay test merchant API key.
  *
+ * @example
+ * ```ts
+ * import { Centrapay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Centrapay.testMerchantApiKey.length, 40)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -81,6 +133,13 @@ export const testMerchantApiKey: string = internal.testMerchantApiKey
 
 /**
  * The name the test merchant key is known by in resource responses: `"test-merchant"`.
+ *
+ * @example
+ * ```ts
+ * import { Centrapay } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Centrapay.testMerchantKeyName, "test-merchant")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -90,11 +149,21 @@ export const testMerchantKeyName: string = internal.testMerchantKeyName
 /**
  * Options of {@link make}. Defaults: the test merchant key only, hosts {@link hosts}.
  *
+ * @example
+ * ```ts
+ * import { Centrapay } from "@auth-pipeline/sandbox"
+ *
+ * const options: Centrapay.Options = { apiKeys: [{ key: "k-1", name: "pos-1" }, { key: "k-2", name: "pos-2" }] }
+ * const emulator = Centrapay.make(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
+  /** The keys accepted. Default: the test merchant key only. */
   readonly apiKeys?: ReadonlyArray<ApiKey> | undefined
+  /** The hosts answered in memory. Default {@link hosts}. */
   readonly hosts?: ReadonlyArray<string> | undefined
 }
 

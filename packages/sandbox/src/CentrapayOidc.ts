@@ -41,17 +41,31 @@ import type { OidcServerError } from "./OidcServer.js"
  * A user who can log in, with the claims the docs list (claim names as on the wire). At least
  * one of `email` and `phone_number` is required, as the docs promise one of them.
  *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * const ada: CentrapayOidc.User = { sub: "user-2", email: "ada@example.com", email_verified: true }
+ * const server = CentrapayOidc.start({ users: [CentrapayOidc.defaultUser, ada] })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface User {
   /** The Centrapay user id; also the login name on the development login form. */
   readonly sub: string
+  /** The email address (one of `email` and `phone_number` is required). */
   readonly email?: string | undefined
+  /** Whether the email address was verified. */
   readonly email_verified?: boolean | undefined
+  /** The phone number, E.164 (one of `email` and `phone_number` is required). */
   readonly phone_number?: string | undefined
+  /** Whether the phone number was verified. */
   readonly phone_number_verified?: boolean | undefined
+  /** Given name(s). */
   readonly given_name?: string | undefined
+  /** Surname. */
   readonly family_name?: string | undefined
   /** The Centrapay user handle. */
   readonly preferred_username?: string | undefined
@@ -65,19 +79,44 @@ export interface User {
  * (`com.example.yourapp://oidc-callback`) and claimed `https` URIs; `"web"` accepts `http(s)`
  * URIs, matched exactly (port included).
  *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * const webApp: CentrapayOidc.Client = {
+ *   clientId: "shop-web",
+ *   applicationType: "web",
+ *   redirectUris: ["https://shop.example.com/callback"],
+ *   postLogoutRedirectUris: ["https://shop.example.com/"]
+ * }
+ * const server = CentrapayOidc.start({ clients: [webApp] })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Client {
+  /** The client id; the token endpoint authenticates it with `none` (a public client). */
   readonly clientId: string
+  /** The redirect URIs it may use (loopback ones on any port for a native client). */
   readonly redirectUris: ReadonlyArray<string>
+  /** Where RP-initiated logout may send the browser back. Default none. */
   readonly postLogoutRedirectUris?: ReadonlyArray<string> | undefined
+  /** `native` (the default: loopback, custom scheme and claimed https URIs) or `web`. */
   readonly applicationType?: "native" | "web" | undefined
 }
 
 /**
  * A lifetime: a number of SECONDS (as `expires_in`), or an Effect `Duration` / duration string
  * (`"5 seconds"`). Rounded up to whole seconds; must be positive.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * const accessTokenTtl: CentrapayOidc.Ttl = "5 seconds" // or 5, or Duration.seconds(5)
+ * const server = CentrapayOidc.start({ accessTokenTtl })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -87,23 +126,31 @@ export type Ttl = number | Duration.Duration | `${number} ${Duration.Unit}`
 /**
  * Options of {@link start}. Every field has a default (see the constants).
  *
+ * @example
+ * ```ts
+ * import type { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * // short access tokens and no rotation, to exercise the refresh path quickly
+ * const options: CentrapayOidc.Options = { accessTokenTtl: 2, rotateRefreshToken: false }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
-  /** Default `[defaultUser]`. */
+  /** The users who can log in. Default `[defaultUser]`. */
   readonly users?: ReadonlyArray<User> | undefined
   /** Default {@link defaultClients}; the first one is `CentrapayOidc.clientId`. */
   readonly clients?: ReadonlyArray<Client> | undefined
   /** API keys accepted in `X-Api-Key`; default the documented test merchant key. */
   readonly apiKeys?: ReadonlyArray<ApiKey> | undefined
-  /** Default 3600 s. */
+  /** Access token lifetime. Default 3600 s. */
   readonly accessTokenTtl?: Ttl | undefined
-  /** Default 3600 s. */
+  /** ID token lifetime. Default 3600 s. */
   readonly idTokenTtl?: Ttl | undefined
   /**
-   * Default 60 days. Counted from the login: a rotated refresh token keeps the expiry of the one
-   * it replaces.
+   * Refresh token lifetime. Default 60 days. Counted from the login: a rotated refresh token keeps
+   * the expiry of the one it replaces.
    */
   readonly refreshTokenTtl?: Ttl | undefined
   /** Issue a new refresh token on every refresh (default `true`). */
@@ -112,6 +159,13 @@ export interface Options {
 
 /**
  * Options of {@link CentrapayOidc.login}.
+ *
+ * @example
+ * ```ts
+ * import type { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * const asJane: CentrapayOidc.LoginOptions = { user: "jane.doe@example.com" }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -129,6 +183,16 @@ export interface LoginOptions {
  * How a resource request ended: accepted with an access token, accepted with an API key, or
  * refused with 401.
  *
+ * @example
+ * ```ts
+ * import type { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * const accepted = (counters: CentrapayOidc.Counters) => {
+ *   const outcomes: ReadonlyArray<CentrapayOidc.ResourceOutcome> = ["access_token", "api_key"]
+ *   return outcomes.reduce((sum, outcome) => sum + counters.resourceRequestsByOutcome[outcome], 0)
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -140,6 +204,14 @@ export type ResourceOutcome = "access_token" | "api_key" | "unauthorized"
  * `typ`), an expired one, a revoked one ({@link CentrapayOidc.revokeAccessTokens} or its grant
  * was revoked), an unknown or revoked API key.
  *
+ * @example
+ * ```ts
+ * import type { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * // a client that sends "Bearer <jwt>" to Centrapay is refused as "malformed"
+ * const sentBearer = (counters: CentrapayOidc.Counters) => (counters.unauthorizedByReason.malformed ?? 0) > 0
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -148,6 +220,19 @@ export type UnauthorizedReason = "missing" | "malformed" | "invalid" | "expired"
 /**
  * Exact counts since start (or the last `resetCounters`). Records hold only the keys seen,
  * except `resourceRequestsByOutcome`, which always has all three.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // did the client refresh instead of asking the user to log in again?
+ * const refreshes = Effect.gen(function*() {
+ *   const server = yield* CentrapayOidc.Service
+ *   const counters = yield* server.counters
+ *   return counters.tokenRequestsByGrantType["refresh_token"] ?? 0
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -165,7 +250,9 @@ export interface Counters {
   readonly tokenErrors: Readonly<Record<string, number>>
   /** Every request under `/api/` (CORS preflights excepted). */
   readonly resourceRequests: number
+  /** `resourceRequests` by outcome; all three keys are always present. */
   readonly resourceRequestsByOutcome: Readonly<Record<ResourceOutcome, number>>
+  /** 401 answers of the resource by reason (only the reasons seen). */
   readonly unauthorizedByReason: Readonly<Partial<Record<UnauthorizedReason, number>>>
 }
 
@@ -174,17 +261,34 @@ export interface Counters {
  * the issuer, the server refused the user, answered with an error page, or something else
  * unexpected.
  *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const loginAs = (server: CentrapayOidc.CentrapayOidc, authorizationUrl: string, user: string) =>
+ *   server.login(authorizationUrl, { user }).pipe(
+ *     Effect.catchTag("LoginError", (error) =>
+ *       error.reason === "UnknownUser" ? Effect.dieMessage(`no such test user: ${user}`) : Effect.fail(error))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class LoginError extends Data.TaggedError("LoginError")<{
+  /** `NotIssuer`, `UnknownUser`, `ErrorPage`, `UnexpectedResponse` or `Transport`. */
   readonly reason: "NotIssuer" | "UnknownUser" | "ErrorPage" | "UnexpectedResponse" | "Transport"
   /** The URL of the request that went wrong. */
   readonly url: string
+  /** The HTTP status of the response that went wrong, when there was one. */
   readonly status?: number | undefined
+  /** What went wrong, in words. */
   readonly detail: string
 }> {
   /**
+   * `Centrapay OIDC login failed (<reason>) at <url>`, the status when there was one, and the detail.
+   *
    * @since 0.1.0
    */
   override get message(): string {
@@ -195,6 +299,26 @@ export class LoginError extends Data.TaggedError("LoginError")<{
 
 /**
  * A running Centrapay OpenID Provider and API.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * // a complete user login with no browser: the sandbox plays the user
+ * const program = Effect.gen(function*() {
+ *   const server = yield* CentrapayOidc.start()
+ *   const centrapay = yield* CentrapayUser.make({
+ *     clientId: server.clientId,
+ *     issuer: server.issuer,
+ *     baseUrl: server.apiBaseUrl
+ *   })
+ *   const session = yield* centrapay.loginLoopback({ open: (url) => Effect.orDie(server.signIn(url.href)) })
+ *   return session.claims.email
+ * }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -208,7 +332,9 @@ export interface CentrapayOidc {
   readonly resource: string
   /** The first client's id ({@link defaultClientId} by default). */
   readonly clientId: string
+  /** The registered clients. */
   readonly clients: ReadonlyArray<Client>
+  /** The users who can log in. */
   readonly users: ReadonlyArray<User>
   /**
    * Drives the development login (and consent) forms for `authorizationUrl` (an `/auth` URL
@@ -225,12 +351,21 @@ export interface CentrapayOidc {
   readonly signIn: (authorizationUrl: string, options?: LoginOptions) => Effect.Effect<URL, LoginError>
   /** Every access token issued so far gets 401 at the resource; later ones are accepted. */
   readonly revokeAccessTokens: Effect.Effect<void>
+  /** A snapshot of the counters. */
   readonly counters: Effect.Effect<Counters>
+  /** Sets every counter back to zero. */
   readonly resetCounters: Effect.Effect<void>
 }
 
 /**
  * The docs' example client id, `7mapl0nqonkgl5vfeb3cf86miu`: the default native client.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(CentrapayOidc.defaultClientId, "7mapl0nqonkgl5vfeb3cf86miu")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -239,6 +374,13 @@ export const defaultClientId: string = internal.defaultClientId
 
 /**
  * The id of the default web client, `centrapay-sandbox-web`.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(CentrapayOidc.webClientId, "centrapay-sandbox-web")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -255,6 +397,16 @@ export const webClientId: string = internal.webClientId
  * - {@link webClientId}, web, redirect URI `https://yourapp.example.com/oidc-callback`,
  *   post-logout `https://yourapp.example.com/oidc-logout`.
  *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * assert.deepStrictEqual(CentrapayOidc.defaultClients.map((client) => client.clientId), [
+ *   CentrapayOidc.defaultClientId,
+ *   CentrapayOidc.webClientId
+ * ])
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -263,6 +415,13 @@ export const defaultClients: ReadonlyArray<Client> = internal.defaultClients
 /**
  * The default user: `sub` `"user-1"`, `jane.doe@example.com`, `+6421234567890` (the docs'
  * example number), both verified, Jane Doe, `janedoe`.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(CentrapayOidc.defaultUser.sub, "user-1")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -273,6 +432,13 @@ export const defaultUser: User = internal.defaultUser
  * The resource indicator and access token audience, `https://service.centrapay.com` (the API
  * host). Clients need not send `resource`: it is the default.
  *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(CentrapayOidc.resourceIndicator, "https://service.centrapay.com")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -282,6 +448,13 @@ export const resourceIndicator: string = internal.resourceIndicator
  * The path prefix of the protected API, `/api/`: everything under it is the resource server,
  * everything else is oidc-provider.
  *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(CentrapayOidc.apiPrefix, "/api/")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -290,6 +463,13 @@ export const apiPrefix: string = internal.apiPrefix
 /**
  * The documented lifetimes in seconds: access token 3600, ID token 3600, refresh token
  * 60 days.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(CentrapayOidc.defaultTtls.refreshToken, 60 * 24 * 3600)
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -332,6 +512,16 @@ export const start: (options?: Options) => Effect.Effect<CentrapayOidc, OidcServ
 /**
  * The service of {@link layer}.
  *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const issuer = Effect.map(CentrapayOidc.Service, (server) => server.issuer).pipe(
+ *   Effect.provide(CentrapayOidc.layer())
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -339,6 +529,17 @@ export class Service extends Context.Tag("@auth-pipeline/sandbox/CentrapayOidc/S
 
 /**
  * A Layer running {@link start} for the Layer's lifetime.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const ShortTokens = CentrapayOidc.layer({ accessTokenTtl: "5 seconds" })
+ * const program = Effect.flatMap(CentrapayOidc.Service, (server) => server.revokeAccessTokens).pipe(
+ *   Effect.provide(ShortTokens)
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -23,6 +23,13 @@ import * as internal from "./internal/cryptofuse.js"
 /**
  * The documented scopes.
  *
+ * @example
+ * ```ts
+ * import type { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * const readOnly: ReadonlyArray<Cryptofuse.Scope> = ["read"]
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -31,15 +38,32 @@ export type Scope = "read" | "write" | "admin"
 /**
  * A Cryptofuse client with the scopes it may ask for (default: all three).
  *
+ * @example
+ * ```ts
+ * import { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * // a client that may not ask for admin
+ * const client: Cryptofuse.CryptofuseClient = { clientId: "app", clientSecret: "s3cret", scopes: ["read", "write"] }
+ * const emulator = Cryptofuse.make({ clients: [client] })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CryptofuseClient extends Client {
+  /** The scopes this client may ask for; asking for another gets `invalid_scope`. Default: all three. */
   readonly scopes?: ReadonlyArray<Scope> | undefined
 }
 
 /**
  * The emulator's name (`"cryptofuse"`).
+ *
+ * @example
+ * ```ts
+ * import { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Cryptofuse.name, "cryptofuse")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -49,6 +73,13 @@ export const name: string = internal.name
 /**
  * The documented token endpoint path, `/o/token/` (with its trailing slash).
  *
+ * @example
+ * ```ts
+ * import { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Cryptofuse.tokenPath, "/o/token/")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -56,6 +87,13 @@ export const tokenPath: string = internal.tokenPath
 
 /**
  * The protected resource the docs use as their example, `GET /payments/`.
+ *
+ * @example
+ * ```ts
+ * import { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Cryptofuse.resourcePath, "/payments/")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -65,6 +103,13 @@ export const resourcePath: string = internal.resourcePath
 /**
  * Hosts answered in memory by default: `cryptofuse.sandbox.local` (the docs give no host).
  *
+ * @example
+ * ```ts
+ * import { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * assert.deepStrictEqual(Cryptofuse.hosts, ["cryptofuse.sandbox.local"])
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -72,6 +117,13 @@ export const hosts: ReadonlyArray<string> = internal.hosts
 
 /**
  * Documented token lifetime: 36000 seconds.
+ *
+ * @example
+ * ```ts
+ * import { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Cryptofuse.expiresIn, 36000)
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -81,6 +133,13 @@ export const expiresIn: number = internal.expiresIn
 /**
  * Every documented scope.
  *
+ * @example
+ * ```ts
+ * import { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * assert.deepStrictEqual(Cryptofuse.scopes, ["read", "write", "admin"])
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -88,6 +147,13 @@ export const scopes: ReadonlyArray<Scope> = internal.scopes
 
 /**
  * The scope granted when the request has none: `"read write"`.
+ *
+ * @example
+ * ```ts
+ * import { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Cryptofuse.defaultScope, "read write")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -99,14 +165,27 @@ export const defaultScope: string = internal.defaultScope
  * scopes, both `client_secret_basic` and `client_secret_post`, `expires_in` 36000, default scope
  * `"read write"`, hosts {@link hosts}.
  *
+ * @example
+ * ```ts
+ * import { Cryptofuse } from "@auth-pipeline/sandbox"
+ *
+ * const options: Cryptofuse.Options = { clientAuthMethods: ["client_secret_basic"], hosts: ["api.cryptofuse.example"] }
+ * const emulator = Cryptofuse.make(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
+  /** The clients accepted and the scopes each may ask for. Default: `sandbox-client` with all scopes. */
   readonly clients?: ReadonlyArray<CryptofuseClient> | undefined
+  /** How clients may authenticate. Default: both `client_secret_basic` and `client_secret_post`. */
   readonly clientAuthMethods?: ReadonlyArray<"client_secret_post" | "client_secret_basic"> | undefined
+  /** `expires_in` of the tokens issued, in seconds. Default 36000. */
   readonly expiresIn?: number | undefined
+  /** The scope granted when the request names none. Default `"read write"`. */
   readonly defaultScope?: string | undefined
+  /** The hosts answered in memory. Default {@link hosts}. */
   readonly hosts?: ReadonlyArray<string> | undefined
 }
 

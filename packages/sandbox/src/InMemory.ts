@@ -20,6 +20,13 @@ import * as internal from "./internal/inMemory.js"
  * The remote address emulators see for in-memory requests (`"127.0.0.1"`): all in-memory
  * callers share one Paysera rate limit window, like requests from one machine.
  *
+ * @example
+ * ```ts
+ * import { InMemory } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(InMemory.remoteAddress, "127.0.0.1")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -79,20 +86,58 @@ export const layer = (...emulators: ReadonlyArray<Emulator>): Layer.Layer<HttpCl
 /**
  * What a client sent through {@link recording}: the request as it went out, body decoded.
  *
+ * @example
+ * ```ts
+ * import { InMemory, Paysera } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // the body a client sent, to compare with the provider's docs
+ * const bodies = Effect.gen(function*() {
+ *   const recorder = yield* InMemory.recording(yield* Paysera.make())
+ *   const sent: ReadonlyArray<InMemory.Sent> = yield* recorder.sent
+ *   return sent.map((request) => `${request.method} ${request.url} ${request.body}`)
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Sent {
+  /** The HTTP method. */
   readonly method: string
+  /** The full URL, query included. */
   readonly url: string
+  /** The request headers as sent (lower-case names), credentials included: keep them out of logs. */
   readonly headers: Readonly<Record<string, string>>
+  /** The body's content type; `undefined` without a body. */
   readonly contentType: string | undefined
+  /** A byte body decoded as UTF-8 text (form and JSON bodies are bytes); empty otherwise. */
   readonly body: string
 }
 
 /**
  * {@link layer} plus `sent`: every request made through it so far, as sent (headers and body
  * included), so a test can compare a client's request with the one a provider's docs show.
+ *
+ * @example
+ * ```ts
+ * import { PayseraAuth } from "@auth-pipeline/paysera"
+ * import { InMemory, Paysera } from "@auth-pipeline/sandbox"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const recorder = yield* InMemory.recording(yield* Paysera.make())
+ *   const paysera = yield* PayseraAuth.make({
+ *     clientId: "sandbox-client",
+ *     clientSecret: Redacted.make("sandbox-secret")
+ *   }).pipe(Effect.provide(recorder.layer))
+ *   yield* paysera.token
+ *   const [tokenRequest] = yield* recorder.sent
+ *   assert.strictEqual(tokenRequest?.contentType, "application/x-www-form-urlencoded")
+ *   assert.ok(tokenRequest?.body.includes("grant_type=client_credentials"))
+ * }).pipe(Effect.scoped)
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -28,10 +28,20 @@ import * as internal from "./internal/oidcServer.js"
 /**
  * A JSON Web Key Set (RFC 7517 §5).
  *
+ * @example
+ * ```ts
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const keyIds = (jwks: OidcServer.JsonWebKeySet) => jwks.keys.map((key) => key.kid)
+ * const program = Effect.map(OidcServer.generateSigningKeys, keyIds)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface JsonWebKeySet {
+  /** The keys, as JWKs. */
   readonly keys: ReadonlyArray<JWK>
 }
 
@@ -39,15 +49,30 @@ export interface JsonWebKeySet {
  * Why {@link start} failed: the port could not be bound, oidc-provider refused the
  * configuration, or it refused a static client's metadata.
  *
+ * @example
+ * ```ts
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const server = OidcServer.start({ configuration: {} }).pipe(
+ *   Effect.catchTag("OidcServerError", (error) => Effect.dieMessage(`${error.reason}: ${error.message}`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class OidcServerError extends Data.TaggedError("OidcServerError")<{
+  /** `Listen` (the port), `Configuration` (refused by oidc-provider) or `InvalidClient` (a static client). */
   readonly reason: "Listen" | "Configuration" | "InvalidClient"
+  /** What went wrong, as oidc-provider or the socket said. */
   readonly detail: string
+  /** The underlying error, when there was one. */
   readonly cause?: unknown
 }> {
   /**
+   * `oidc-provider <detail>`.
+   *
    * @since 0.1.0
    */
   override get message(): string {
@@ -59,6 +84,17 @@ export class OidcServerError extends Data.TaggedError("OidcServerError")<{
  * The `oidc-provider` module (its `interactionPolicy`, `errors`, ...), as imported by
  * {@link start}.
  *
+ * @example
+ * ```ts
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ *
+ * // a configuration that needs the module: a custom interaction policy
+ * const configuration = (module: OidcServer.OidcProviderModule) => ({
+ *   interactions: { policy: module.interactionPolicy.base() }
+ * })
+ * const server = OidcServer.start({ configuration })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -66,6 +102,22 @@ export type OidcProviderModule = typeof OidcProvider
 
 /**
  * Options of {@link start}.
+ *
+ * @example
+ * ```ts
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ *
+ * const options: OidcServer.Options = {
+ *   configuration: { features: { clientCredentials: { enabled: true } } },
+ *   // a protected resource on the same origin
+ *   intercept: (request, response) => {
+ *     if (request.url !== "/api/ping") return false
+ *     response.end("pong")
+ *     return true
+ *   }
+ * }
+ * const server = OidcServer.start(options)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -91,13 +143,30 @@ export interface Options {
 /**
  * A running provider.
  *
+ * @example
+ * ```ts
+ * import { OidcDiscovery } from "@auth-pipeline/core"
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * // discovery against a real OpenID Provider on loopback
+ * const program = Effect.gen(function*() {
+ *   const server: OidcServer.OidcServer = yield* OidcServer.start({ configuration: {} })
+ *   const metadata = yield* OidcDiscovery.discover(server.issuer)
+ *   return metadata.jwks_uri
+ * }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface OidcServer {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
   readonly issuer: string
+  /** The port it listens on. */
   readonly port: number
+  /** The oidc-provider instance (events, `Client.find`, ...). */
   readonly provider: Provider
   /** The configuration as used (with `jwks`). */
   readonly configuration: Configuration
@@ -107,6 +176,13 @@ export interface OidcServer {
 
 /**
  * The only interface the server listens on: `127.0.0.1`.
+ *
+ * @example
+ * ```ts
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(OidcServer.host, "127.0.0.1")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -137,6 +213,15 @@ export const start: (options: Options) => Effect.Effect<OidcServer, OidcServerEr
 /**
  * Drops oidc-provider's console notices (and nothing else) while the scope is open.
  *
+ * @example
+ * ```ts
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // build a Provider yourself without its console notices
+ * const program = Effect.scoped(Effect.zipRight(OidcServer.quiet, Effect.promise(() => import("oidc-provider"))))
+ * ```
+ *
  * @since 0.1.0
  * @category utils
  */
@@ -146,6 +231,19 @@ export const quiet: Effect.Effect<void, never, Scope.Scope> = internal.quiet
  * A fresh RS256 signing key (the provider's default ID token algorithm) as a private JWKS,
  * with a random `kid`.
  *
+ * @example
+ * ```ts
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const jwks = yield* OidcServer.generateSigningKeys
+ *   assert.strictEqual(jwks.keys[0]?.kty, "RSA")
+ *   assert.ok("d" in (jwks.keys[0] ?? {})) // private
+ * })
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -153,6 +251,18 @@ export const generateSigningKeys: Effect.Effect<JsonWebKeySet> = internal.genera
 
 /**
  * The public members of a key set (private parameters removed).
+ *
+ * @example
+ * ```ts
+ * import { OidcServer } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const jwks = OidcServer.publicKeys(yield* OidcServer.generateSigningKeys)
+ *   assert.ok(!("d" in (jwks.keys[0] ?? {})))
+ * })
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category utils

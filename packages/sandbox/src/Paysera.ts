@@ -24,6 +24,13 @@ import * as internal from "./internal/paysera.js"
 /**
  * The emulator's name (`"paysera"`).
  *
+ * @example
+ * ```ts
+ * import { Paysera } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Paysera.name, "paysera")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -31,6 +38,13 @@ export const name: string = internal.name
 
 /**
  * The documented token endpoint path.
+ *
+ * @example
+ * ```ts
+ * import { Paysera } from "@auth-pipeline/sandbox"
+ *
+ * const tokenUrl = `https://${Paysera.productionHost}${Paysera.tokenPath}`
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -40,6 +54,13 @@ export const tokenPath: string = internal.tokenPath
 /**
  * The protected resource: the integration API call the docs use as their example (`GET`).
  *
+ * @example
+ * ```ts
+ * import { Paysera } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Paysera.resourcePath, "/checkout-project/integration/v1/methods")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -47,6 +68,13 @@ export const resourcePath: string = internal.resourcePath
 
 /**
  * The documented production host, `api.paysera.com`.
+ *
+ * @example
+ * ```ts
+ * import { Paysera } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Paysera.productionHost, "api.paysera.com")
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -56,6 +84,13 @@ export const productionHost: string = internal.productionHost
 /**
  * Hosts answered in memory by default: `api.paysera.com` and `paysera.sandbox.local`.
  *
+ * @example
+ * ```ts
+ * import { Paysera } from "@auth-pipeline/sandbox"
+ *
+ * assert.deepStrictEqual(Paysera.hosts, ["api.paysera.com", "paysera.sandbox.local"])
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -63,6 +98,13 @@ export const hosts: ReadonlyArray<string> = internal.hosts
 
 /**
  * Documented token lifetime: 3600 seconds.
+ *
+ * @example
+ * ```ts
+ * import { Paysera } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Paysera.expiresIn, 3600)
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -72,6 +114,13 @@ export const expiresIn: number = internal.expiresIn
 /**
  * The `scope` of the documented token response: `"profile email"`.
  *
+ * @example
+ * ```ts
+ * import { Paysera } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Paysera.scope, "profile email")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -79,6 +128,15 @@ export const scope: string = internal.scope
 
 /**
  * Documented rate limit of the integration API: 50 requests a minute per client address.
+ *
+ * @example
+ * ```ts
+ * import { Paysera } from "@auth-pipeline/sandbox"
+ * import { Duration } from "effect"
+ *
+ * assert.strictEqual(Paysera.rateLimit.limit, 50)
+ * assert.ok(Duration.equals(Paysera.rateLimit.window, Duration.minutes(1)))
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -90,15 +148,34 @@ export const rateLimit: { readonly limit: number; readonly window: Duration.Dura
  * `client_secret_post` and `client_secret_basic`, `expires_in` 3600, scope `"profile email"`,
  * 50 requests a minute (`false` turns the limit off), hosts {@link hosts}.
  *
+ * @example
+ * ```ts
+ * import { Paysera } from "@auth-pipeline/sandbox"
+ *
+ * // a strict Keycloak: body credentials only, short tokens, a tighter limit
+ * const options: Paysera.Options = {
+ *   clientAuthMethods: ["client_secret_post"],
+ *   expiresIn: 60,
+ *   rateLimit: { limit: 5, window: "10 seconds" }
+ * }
+ * const emulator = Paysera.make(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
+  /** The clients accepted. Default: `sandbox-client` / `sandbox-secret`. */
   readonly clients?: ReadonlyArray<Client> | undefined
+  /** How clients may authenticate. Default: both `client_secret_post` and `client_secret_basic`. */
   readonly clientAuthMethods?: ReadonlyArray<"client_secret_post" | "client_secret_basic"> | undefined
+  /** `expires_in` of the tokens issued, in seconds. Default 3600. */
   readonly expiresIn?: number | undefined
+  /** The `scope` of the token responses. Default `"profile email"`. */
   readonly scope?: string | undefined
+  /** The integration API's limit per client address, or `false` for none. Default 50 a minute. */
   readonly rateLimit?: { readonly limit: number; readonly window: Duration.DurationInput } | false | undefined
+  /** The hosts answered in memory. Default {@link hosts}. */
   readonly hosts?: ReadonlyArray<string> | undefined
 }
 

@@ -18,6 +18,13 @@ import * as internal from "./internal/server.js"
 /**
  * The only interface the server listens on: `127.0.0.1`.
  *
+ * @example
+ * ```ts
+ * import { Server } from "@auth-pipeline/sandbox"
+ *
+ * assert.strictEqual(Server.host, "127.0.0.1")
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -26,10 +33,20 @@ export const host: string = internal.host
 /**
  * Options of {@link serve}. `port` defaults to 0: a random free port.
  *
+ * @example
+ * ```ts
+ * import { Paysera, Server } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const options: Server.ServeOptions = { port: 0 } // a free port
+ * const baseUrl = Effect.flatMap(Paysera.make(), (paysera) => Server.serve(paysera, options))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServeOptions {
+  /** The port to listen on; 0 (the default) lets the system choose a free one. */
   readonly port?: number | undefined
 }
 
@@ -61,17 +78,38 @@ export const serve = (
 /**
  * An emulator served over HTTP, as provided by {@link layer}.
  *
+ * @example
+ * ```ts
+ * import { Server } from "@auth-pipeline/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const tokenUrl = (served: Server.ServedEmulator) => `${served.baseUrl}${served.emulator.tokenPath}`
+ * const program = Effect.map(Server.Served, tokenUrl)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServedEmulator {
+  /** The emulator being served, for its controls and counters. */
   readonly emulator: Emulator
+  /** `http://127.0.0.1:<port>`. */
   readonly baseUrl: string
+  /** The port the server listens on. */
   readonly port: number
 }
 
 /**
  * The service of {@link layer}: the served emulator and its base URL.
+ *
+ * @example
+ * ```ts
+ * import { Autopay, Server } from "@auth-pipeline/sandbox"
+ * import { Effect, Layer } from "effect"
+ *
+ * const AutopayOverHttp = Layer.unwrapEffect(Effect.map(Autopay.make(), (autopay) => Server.layer(autopay)))
+ * const baseUrl = Effect.map(Server.Served, (served) => served.baseUrl).pipe(Effect.provide(AutopayOverHttp))
+ * ```
  *
  * @since 0.1.0
  * @category tags
@@ -80,6 +118,18 @@ export class Served extends Context.Tag("@auth-pipeline/sandbox/Server/Served")<
 
 /**
  * A Layer serving `emulator` over HTTP for the Layer's lifetime.
+ *
+ * @example
+ * ```ts
+ * import { Cryptofuse, Server } from "@auth-pipeline/sandbox"
+ * import { Effect, Layer } from "effect"
+ *
+ * const CryptofuseOverHttp = Layer.unwrapEffect(Effect.map(Cryptofuse.make(), (emulator) => Server.layer(emulator)))
+ * const program = Effect.gen(function*() {
+ *   const served = yield* Server.Served
+ *   return `${served.baseUrl}${Cryptofuse.tokenPath}` // give this URL to the client under test
+ * }).pipe(Effect.provide(CryptofuseOverHttp))
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -49,7 +49,9 @@ for (const name of packages) {
   fs.symlinkSync(path.join(root, "packages", name, "src"), path.join(work, "src", name), "dir")
 }
 
-const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8"))
+// The root tsconfig extends tsconfig.base.json: docgen takes plain options, so merge the two.
+const readOptions = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), "utf8")).compilerOptions
+const compilerOptions = { ...readOptions("tsconfig.base.json"), ...readOptions("tsconfig.json") }
 const paths: Record<string, Array<string>> = {}
 for (const name of allPackages) {
   paths[`@auth-pipeline/${name}`] = [path.join(root, "packages", name, "src", "index.ts")]

@@ -106,15 +106,34 @@ export class TokenBudgetExceeded extends Data.TaggedError("TokenBudgetExceeded")
  * the waits between them): the token endpoint hangs or keeps failing. The fetch was stopped; the
  * next caller starts a new one.
  *
+ * @example
+ * ```ts
+ * import { TokenCache } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * // An endpoint that never answers: the caller gets TokenDeadlineExceeded after 1 second.
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const cache = yield* TokenCache.make({ acquire: Effect.never, retry: { deadline: "1 second" } })
+ *   const error = yield* Effect.flip(cache.get)
+ *   assert.strictEqual(error._tag, "TokenDeadlineExceeded")
+ * }))
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class TokenDeadlineExceeded extends Data.TaggedError("TokenDeadlineExceeded")<{
+  /** The cache's name. */
   readonly cache: string
   /** The deadline that passed. */
   readonly deadline: Duration.Duration
 }> {
-  /** @since 0.1.0 */
+  /**
+   * Names the cache and the deadline that passed.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return `No token within ${
       Duration.format(this.deadline)
@@ -158,6 +177,15 @@ export interface RetryOptions {
 
 /**
  * The default {@link RetryOptions.deadline} of a fetch a caller waits on.
+ *
+ * @example
+ * ```ts
+ * import { TokenCache } from "@auth-pipeline/core"
+ * import { Duration } from "effect"
+ *
+ * // Twice the default for a slow identity provider.
+ * const retry: TokenCache.RetryOptions = { deadline: Duration.times(TokenCache.defaultDeadline, 2) }
+ * ```
  *
  * @since 0.1.0
  * @category defaults

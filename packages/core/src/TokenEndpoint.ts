@@ -44,7 +44,8 @@ export type BodyEncoding = "form" | "json"
  *   clientAuthentication: ClientAuthentication.clientSecretBasic("my-client", Redacted.make("s3cret")),
  *   bodyEncoding: "form",
  *   headers: { "user-agent": "my-app/1.0" },
- *   timeout: Duration.seconds(10)
+ *   timeout: Duration.seconds(10),
+ *   tokenTypes: TokenEndpoint.defaultTokenTypes
  * }
  * ```
  *
@@ -90,6 +91,19 @@ export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
  * The token types accepted by default: `Bearer` (RFC 6750), in any case.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, TokenEndpoint } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * // A server that answers `token_type: "N_A"` for what is in fact a bearer token.
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://auth.example.com/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretPost("id", Redacted.make("secret")),
+ *   tokenTypes: [...TokenEndpoint.defaultTokenTypes, "N_A"]
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category defaults

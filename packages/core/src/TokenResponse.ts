@@ -31,6 +31,13 @@ export const ExpiresIn = Schema.Union(Schema.Number, Schema.NumberFromString).pi
  * "never expires", or a value past the range of `Date`) is clamped to it, so every token's
  * `expiresAt` is a valid date and it is refreshed at least once a year.
  *
+ * @example
+ * ```ts
+ * import { TokenResponse } from "@auth-pipeline/core"
+ *
+ * assert.strictEqual(TokenResponse.maxExpiresIn, 31_536_000)
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */

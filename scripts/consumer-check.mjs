@@ -10,7 +10,9 @@
 //      `lib: ["ES2022"]` and `skipLibCheck: false`;
 //   3. each provider package (and core) bundles for the browser with esbuild: no Node built-ins;
 //   4. publint and @arethetypeswrong/cli are clean for every tarball;
-//   5. exactly one copy of `effect` in the consumer's tree.
+//   5. exactly one copy of `effect` in the consumer's tree;
+//   6. the `auth-pipeline` command from @auth-pipeline/cli: `--help`, `--version`, and
+//      `token paysera --sandbox` against `auth-pipeline sandbox` running in the background.
 // Prints one line per check, then `N passed, N failed`; writes the counts to
 // .tmp/consumer-check.json (for .ci/run) and exits 1 on any failure. Needs the npm registry.
 import { execFileSync, spawnSync } from "node:child_process"
@@ -83,9 +85,14 @@ try {
       )
       if (stray.length > 0) throw new Error(`${name} ships ${stray.join(", ")}`)
     }
-    // Effect itself must come from the application (one copy): a peer, never a dependency.
+    // Effect itself must come from the application (one copy): a peer, never a dependency. The
+    // command's toolkit (@effect/cli and its printers) may be a dependency: those packages hold no
+    // Effect of their own (effect and @effect/platform are their peers, so still one copy).
+    const effectTools = new Set(["@effect/cli", "@effect/printer", "@effect/printer-ansi"])
     for (const { name, pkg } of publicPackages) {
-      const bundled = Object.keys(pkg.dependencies ?? {}).filter((d) => d === "effect" || d.startsWith("@effect/"))
+      const bundled = Object.keys(pkg.dependencies ?? {}).filter((d) =>
+        (d === "effect" || d.startsWith("@effect/")) && !(pkg.bin !== undefined && effectTools.has(d))
+      )
       if (bundled.length > 0) throw new Error(`${name} has ${bundled.join(", ")} in dependencies, not peerDependencies`)
     }
     return `${publicPackages.length} tarballs`
@@ -146,10 +153,62 @@ try {
     return out.trim()
   })
 
+  const cliVersion = publicPackages.find((p) => p.name === "@auth-pipeline/cli")?.pkg.version
+  check("the auth-pipeline command: --help and --version exit 0", () => {
+    const cli = path.join(app, "node_modules", ".bin", "auth-pipeline")
+    const help = run(cli, ["--help"], { cwd: app, timeout: 30_000 })
+    for (const command of ["sandbox", "token", "login", "logout", "whoami", "store inspect"]) {
+      if (!help.includes(`- ${command}`)) throw new Error(`--help does not list ${command}:\n${help}`)
+    }
+    const version = run(cli, ["--version"], { cwd: app, timeout: 30_000 }).trim()
+    if (version !== cliVersion) throw new Error(`--version printed ${version}, the package is ${cliVersion}`)
+    return `auth-pipeline ${version}`
+  })
+
+  check("auth-pipeline token paysera --sandbox against auth-pipeline sandbox in the background", () => {
+    // An async script (spawns the sandbox, waits for it, asks for a token, stops it with SIGINT).
+    const script = `import { spawn, execFile } from "node:child_process"
+import * as net from "node:net"
+const cli = new URL("./node_modules/.bin/auth-pipeline", import.meta.url).pathname
+const free = (port) => new Promise((resolve) => {
+  const server = net.createServer().once("error", () => resolve(false))
+  server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)))
+})
+let base = 0
+for (let i = 0; i < 50 && base === 0; i++) {
+  const candidate = 20000 + Math.floor(Math.random() * 40000)
+  const all = await Promise.all([0, 1, 2, 3, 4].map((o) => free(candidate + o)))
+  if (all.every(Boolean)) base = candidate
+}
+const sandbox = spawn(cli, ["sandbox", "--port-base", String(base)], { stdio: ["ignore", "pipe", "inherit"] })
+const killer = setTimeout(() => { sandbox.kill("SIGKILL"); process.exit(1) }, 60000)
+try {
+  let out = ""
+  await new Promise((resolve, reject) => {
+    sandbox.stdout.on("data", (chunk) => { out += chunk; if (out.includes("Running until Ctrl-C")) resolve() })
+    sandbox.on("exit", (code) => reject(new Error("the sandbox exited with " + code + ": " + out)))
+  })
+  const token = await new Promise((resolve, reject) =>
+    execFile(cli, ["token", "paysera", "--sandbox", "--port-base", String(base)], (error, stdout, stderr) =>
+      error ? reject(new Error(stderr)) : resolve(stdout)))
+  if (!/^Authorization: Bearer \\S+\\n$/.test(token)) throw new Error("token printed " + JSON.stringify(token))
+} finally {
+  sandbox.kill("SIGINT")
+}
+const code = sandbox.exitCode ?? await new Promise((resolve) => sandbox.on("exit", (code) => resolve(code)))
+clearTimeout(killer)
+console.log("sandbox on " + base + ", token obtained, sandbox stopped with " + code)
+process.exit(code === 0 ? 0 : 1)
+`
+    fs.writeFileSync(path.join(app, "cli-sandbox.mjs"), script)
+    return run(process.execPath, ["cli-sandbox.mjs"], { cwd: app, timeout: 90_000 }).trim()
+  })
+
   const consumerTs = `import { AutopayAuth } from "@auth-pipeline/autopay"
 import { CentrapayApiKey, CentrapayUser } from "@auth-pipeline/centrapay"
 import * as TokenCache from "@auth-pipeline/core/TokenCache"
 import { AccessToken, LoopbackRedirect } from "@auth-pipeline/core"
+import { Cli } from "@auth-pipeline/cli"
 import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
 import { PayseraAuth } from "@auth-pipeline/paysera"
 import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
@@ -175,6 +234,7 @@ const program = Effect.gen(function*() {
   return [redacted, session.claims.sub, listener, served] as const
 })
 const cache: typeof TokenCache.make = TokenCache.make
+export const version: Effect.Effect<number> = Cli.run(["node", "auth-pipeline", "--version"])
 
 export const main = program.pipe(
   Effect.scoped,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Keeps each public package's `exports` map in step with its modules: one entry per
 // `src/<Module>.ts` (types / import / default into `dist/`), `.` for `src/index.ts` and
-// `./package.json`; `src/internal/*` stays private because it is not listed.
+// `./package.json`; `src/internal/*` stays private because it is not listed, and so do the
+// executables named in `bin` (`src/bin.ts` for `./dist/bin.js`): running them is not importing them.
 //
 //   node scripts/exports.mjs          rewrites the maps
 //   node scripts/exports.mjs --check  exits 1 (naming the package) when a map is out of step
@@ -17,8 +18,12 @@ for (const name of fs.readdirSync(path.join(root, "packages")).sort()) {
   if (!fs.existsSync(file)) continue
   const pkg = JSON.parse(fs.readFileSync(file, "utf8"))
   if (pkg.private) continue
+  const executables = new Set(
+    Object.values(typeof pkg.bin === "string" ? { [pkg.name]: pkg.bin } : pkg.bin ?? {})
+      .map((file) => path.posix.basename(file, ".js"))
+  )
   const modules = fs.readdirSync(path.join(root, "packages", name, "src"))
-    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !executables.has(f.slice(0, -3)))
     .map((f) => f.slice(0, -3))
     .sort()
   const entry = (m) => ({ types: `./dist/${m}.d.ts`, import: `./dist/${m}.js`, default: `./dist/${m}.js` })

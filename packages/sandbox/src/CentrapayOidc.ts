@@ -155,6 +155,12 @@ export interface Options {
   readonly refreshTokenTtl?: Ttl | undefined
   /** Issue a new refresh token on every refresh (default `true`). */
   readonly rotateRefreshToken?: boolean | undefined
+  /**
+   * The port on 127.0.0.1; the issuer is `http://127.0.0.1:<port>`. Default 0: a free port chosen
+   * by the operating system. A fixed port that is taken fails {@link start} (`OidcServerError`,
+   * reason `"Listen"`).
+   */
+  readonly port?: number | undefined
 }
 
 /**
@@ -481,7 +487,8 @@ export const defaultTtls: {
 } = internal.defaultTtls
 
 /**
- * Starts the provider and the API on a free loopback port until the scope closes (server and
+ * Starts the provider and the API on a loopback port (a free one unless `options.port` is given)
+ * until the scope closes (server and
  * sockets closed). Fails if the options are inconsistent (duplicate `sub`, a user with neither
  * email nor phone number, a client oidc-provider rejects, a non-positive TTL).
  *
@@ -508,6 +515,31 @@ export const defaultTtls: {
  * @category constructors
  */
 export const start: (options?: Options) => Effect.Effect<CentrapayOidc, OidcServerError, Scope.Scope> = internal.start
+
+/**
+ * A user signing in with a browser, without one and without the running provider's handle: the
+ * same as {@link CentrapayOidc.signIn}, for a sandbox started elsewhere (another process, e.g.
+ * `auth-pipeline sandbox`, or a test that only sees the authorization URL an application
+ * printed). The issuer is the URL's origin; the login name is `options.user`, else the URL's `u`
+ * or `login_hint` parameter, else {@link defaultUser}'s `sub` (an email or phone number is
+ * resolved to its user only by {@link CentrapayOidc.signIn}, which knows the users: here the name
+ * must be a `sub`). Fills in the login and consent forms, then GETs the redirect when it is an
+ * http(s) URL (the application's loopback listener), and yields it.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * // The URL a CLI printed ("Open this URL in a browser to sign in: ...")
+ * declare const printed: string
+ * const signedIn = CentrapayOidc.signInAt(printed) // Effect<URL, LoginError>: the callback it delivered
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const signInAt: (authorizationUrl: string, options?: LoginOptions) => Effect.Effect<URL, LoginError> =
+  internal.signInAt
 
 /**
  * The service of {@link layer}.

@@ -138,6 +138,11 @@ export interface Options {
    * oidc-provider never sees it (for a protected resource on the same origin).
    */
   readonly intercept?: ((request: http.IncomingMessage, response: http.ServerResponse) => boolean) | undefined
+  /**
+   * The port to listen on, on 127.0.0.1. Default 0: a free port chosen by the operating system.
+   * A fixed port that is taken fails {@link start} with reason `"Listen"`.
+   */
+  readonly port?: number | undefined
 }
 
 /**
@@ -190,7 +195,8 @@ export interface OidcServer {
 export const host: string = internal.host
 
 /**
- * Starts oidc-provider on `http://127.0.0.1:<free port>` (the issuer) until the scope closes.
+ * Starts oidc-provider on `http://127.0.0.1:<port>` (the issuer; a free port unless `port` is
+ * given) until the scope closes.
  *
  * @example
  * ```ts

@@ -303,6 +303,66 @@ describe("CentrapayOidc", () => {
       expect(hits).toHaveLength(1)
     }).pipe(http))
 
+  it.scoped("signInAt signs in knowing only the authorization URL (a provider in another process)", () =>
+    Effect.gen(function*() {
+      const second: CentrapayOidc.User = { sub: "user-2", phone_number: "+6420000000002" }
+      const oidc = yield* CentrapayOidc.start({ users: [CentrapayOidc.defaultUser, second] })
+      const hits: Array<string> = []
+      const app = nodeHttp.createServer((req, res) => {
+        hits.push(req.url ?? "")
+        res.end("signed in")
+      })
+      yield* Effect.acquireRelease(
+        Effect.promise(() => new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve))),
+        () => Effect.promise(() => new Promise<void>((resolve) => app.close(() => resolve())))
+      )
+      const redirectUri = `http://127.0.0.1:${(app.address() as { port: number }).port}/oidc-callback`
+      const { url, verifier } = authorizationUrl(oidc, { redirect_uri: redirectUri })
+      const redirect = yield* CentrapayOidc.signInAt(url)
+      expect(hits).toEqual([`${redirect.pathname}${redirect.search}`])
+      const reply = yield* tokenRequest(oidc, {
+        grant_type: "authorization_code",
+        code: redirect.searchParams.get("code") ?? "",
+        code_verifier: verifier,
+        redirect_uri: redirectUri
+      })
+      expect(reply.status, reply.text).toBe(200)
+      expect(jose.decodeJwt(reply.body.id_token).sub).toBe("user-1") // the default user
+      const asSecond = yield* CentrapayOidc.signInAt(
+        authorizationUrl(oidc, { redirect_uri: redirectUri }).url,
+        { user: "user-2" }
+      )
+      expect(asSecond.searchParams.has("code")).toBe(true)
+      expect(hits).toHaveLength(2)
+
+      const unknown = yield* Effect.flip(CentrapayOidc.signInAt(authorizationUrl(oidc).url, { user: "nobody" }))
+      expect(unknown).toMatchObject({ _tag: "LoginError", reason: "UnknownUser" })
+      const notUrl = yield* Effect.flip(CentrapayOidc.signInAt("not a url"))
+      expect(notUrl).toMatchObject({ _tag: "LoginError", reason: "NotIssuer" })
+    }).pipe(http))
+
+  it.scoped("starts on a given port; a port already taken fails with reason Listen", () =>
+    Effect.gen(function*() {
+      const first = yield* CentrapayOidc.start()
+      const port = Number(new URL(first.issuer).port)
+      const taken = yield* Effect.flip(CentrapayOidc.start({ port }))
+      expect(taken).toMatchObject({ _tag: "OidcServerError", reason: "Listen" })
+      const free = yield* Effect.promise(() =>
+        new Promise<number>((resolve) => {
+          const probe = nodeHttp.createServer().listen(0, "127.0.0.1", () => {
+            const { port } = probe.address() as { port: number }
+            probe.close(() => resolve(port))
+          })
+        })
+      )
+      const fixed = yield* CentrapayOidc.start({ port: free })
+      expect(fixed.issuer).toBe(`http://127.0.0.1:${free}`)
+      const discovery = yield* send(HttpClientRequest.get(`${fixed.issuer}/.well-known/openid-configuration`))
+      expect(discovery.body.issuer).toBe(fixed.issuer)
+      const invalid = yield* Effect.flip(CentrapayOidc.start({ port: 70000 }))
+      expect(invalid).toMatchObject({ _tag: "OidcServerError", reason: "Listen" })
+    }).pipe(http))
+
   it.scoped("matches a web client's redirect URI exactly", () =>
     Effect.gen(function*() {
       const oidc = yield* CentrapayOidc.start()

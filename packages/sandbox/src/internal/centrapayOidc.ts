@@ -17,16 +17,17 @@ import type {
   ResourceServer
 } from "oidc-provider"
 import * as Centrapay from "../Centrapay.js"
-import type {
-  CentrapayOidc,
-  Client,
-  Counters,
-  LoginOptions,
-  Options,
-  ResourceOutcome,
-  Ttl,
-  UnauthorizedReason,
-  User
+import {
+  type CentrapayOidc,
+  type Client,
+  type Counters,
+  LoginError,
+  type LoginOptions,
+  type Options,
+  type ResourceOutcome,
+  type Ttl,
+  type UnauthorizedReason,
+  type User
 } from "../CentrapayOidc.js"
 import * as OidcServer from "../OidcServer.js"
 import { reveal } from "./clientAuth.js"
@@ -435,7 +436,7 @@ export const start = (options: Options = {}): Effect.Effect<CentrapayOidc, OidcS
       })
     }
 
-    const server = yield* OidcServer.start({ configuration, setup, intercept })
+    const server = yield* OidcServer.start({ configuration, setup, intercept, port: options.port })
     const issuer = server.issuer
     issuerUrl = issuer
     jwks = jose.createLocalJWKSet(server.publicJwks as jose.JSONWebKeySet)
@@ -486,3 +487,22 @@ export const start = (options: Options = {}): Effect.Effect<CentrapayOidc, OidcS
       })
     }
   })
+
+/** {@link CentrapayOidc.signIn} for a provider known only by an authorization URL on it. */
+export const signInAt = (authorizationUrl: string, loginOptions?: LoginOptions): Effect.Effect<URL, LoginError> => {
+  const url = URL.parse(authorizationUrl)
+  if (url === null) {
+    return Effect.fail(new LoginError({ reason: "NotIssuer", url: authorizationUrl, detail: "not a URL" }))
+  }
+  const name = loginOptions?.user ?? url.searchParams.get("u") ?? url.searchParams.get("login_hint") ??
+    defaultUser.sub
+  return Effect.tap(
+    OidcLogin.login(
+      url.origin,
+      authorizationUrl,
+      name,
+      () => `the server refused the login ${JSON.stringify(name)}: no user has that sub`
+    ),
+    OidcLogin.followRedirect
+  )
+}

@@ -81,12 +81,12 @@ export const publicKeys = (jwks: JsonWebKeySet): JsonWebKeySet => ({
   })
 })
 
-const listen = (server: http.Server) =>
+const listen = (server: http.Server, port: number) =>
   Effect.async<number, OidcServerError>((resume) => {
     const onError = (cause: Error) =>
       resume(Effect.fail(new OidcServerError({ reason: "Listen", detail: cause.message, cause })))
     server.once("error", onError)
-    server.listen(0, host, () => {
+    server.listen(port, host, () => {
       server.off("error", onError)
       const address = server.address() as AddressInfo | null
       resume(
@@ -106,6 +106,12 @@ const close = (server: http.Server) =>
 
 export const start = (options: Options): Effect.Effect<OidcServer, OidcServerError, Scope.Scope> =>
   Effect.gen(function*() {
+    if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
+      return yield* new OidcServerError({
+        reason: "Listen",
+        detail: `port ${options.port} is not a TCP port (0-65535)`
+      })
+    }
     yield* quiet
     // Imported inside the quiet window: the module warns about the Node version when evaluated.
     const module = yield* Effect.promise(() => import("oidc-provider"))
@@ -122,7 +128,7 @@ export const start = (options: Options): Effect.Effect<OidcServer, OidcServerErr
       Effect.sync(() => http.createServer()),
       (server) => close(server)
     )
-    const port = yield* listen(server)
+    const port = yield* listen(server, options.port ?? 0)
     const issuer = `http://${host}:${port}`
 
     const provider = yield* Effect.try({

@@ -7,6 +7,7 @@
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import type { ClientAuthentication } from "./ClientAuthentication.js"
+import { isLoopbackHost } from "./internal/urlPolicy.js"
 import { TokenRequestError } from "./TokenError.js"
 
 /**
@@ -60,12 +61,6 @@ export const make = (options: {
   headers: options.headers ?? {},
   timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout)
 })
-
-const isLoopbackHost = (hostname: string): boolean =>
-  hostname === "localhost" ||
-  hostname.endsWith(".localhost") ||
-  hostname === "[::1]" ||
-  /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
 /**
  * Checks that a URL may carry credentials: `https:`, or `http:` on a loopback host (127.0.0.0/8,

@@ -13,17 +13,20 @@ import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import type { ClientAuthentication } from "./ClientAuthentication.js"
 import { credentials as credentialsOf } from "./ClientAuthentication.js"
-import { validateUrl } from "./TokenEndpoint.js"
+import { exchange } from "./internal/exchange.js"
+import { defaultMaxResponseBytes, validateUrl } from "./TokenEndpoint.js"
 
 /**
  * The revocation request failed: no answer (`Transport`, `Timeout`), the URL is not allowed
- * (`InvalidUrl`), or the provider refused it (`Status`, with the HTTP status). Never holds the token.
+ * (`InvalidUrl`), the provider refused it (`Status`, with the HTTP status), it answered with a
+ * redirect, which is never followed (`Redirect`), or with a body over the size cap (`TooLarge`).
+ * Never holds the token.
  *
  * @since 0.1.0
  * @category errors
  */
 export class RevocationError extends Data.TaggedError("RevocationError")<{
-  readonly reason: "InvalidUrl" | "Transport" | "Timeout" | "Status"
+  readonly reason: "InvalidUrl" | "Transport" | "Timeout" | "Status" | "Redirect" | "TooLarge"
   readonly url: string
   readonly status?: number | undefined
 }> {
@@ -38,7 +41,8 @@ export class RevocationError extends Data.TaggedError("RevocationError")<{
 /**
  * Revokes `token` at `url` (a provider's `revocation_endpoint`), authenticating as the client does
  * at the token endpoint. RFC 7009 §2.2: a 200 means done, also for a token that was already
- * invalid.
+ * invalid. A redirect is not followed (the token is not re-sent elsewhere) and at most
+ * `maxResponseBytes` (default 1 MiB) of the answer are read.
  *
  * @since 0.1.0
  * @category constructors
@@ -49,6 +53,7 @@ export const revoke = (options: {
   readonly token: Redacted.Redacted<string>
   readonly tokenTypeHint?: "refresh_token" | "access_token" | undefined
   readonly timeout?: Duration.DurationInput | undefined
+  readonly maxResponseBytes?: number | undefined
 }): Effect.Effect<void, RevocationError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const url = options.url
@@ -63,15 +68,19 @@ export const revoke = (options: {
       HttpClientRequest.setHeaders(credentials.headers)
     )
     const client = yield* HttpClient.HttpClient
-    const status = yield* client.execute(HttpClientRequest.bodyUrlParams(request, params)).pipe(
-      Effect.flatMap((response) => Effect.as(response.text, response.status)),
-      Effect.scoped,
+    const { status } = yield* exchange(
+      client,
+      HttpClientRequest.bodyUrlParams(request, params),
+      options.maxResponseBytes ?? defaultMaxResponseBytes
+    ).pipe(
       Effect.timeoutFail({
         duration: options.timeout ?? Duration.seconds(30),
         onTimeout: () => new RevocationError({ reason: "Timeout", url })
       }),
       Effect.catchTag("RequestError", "ResponseError", () =>
-        Effect.fail(new RevocationError({ reason: "Transport", url })))
+        Effect.fail(new RevocationError({ reason: "Transport", url }))),
+      Effect.catchTag("ExchangeRefused", (e) =>
+        Effect.fail(new RevocationError({ reason: e.reason, url, status: e.status })))
     )
     if (status !== 200) {
       return yield* new RevocationError({ reason: "Status", url, status })

@@ -32,6 +32,8 @@ export interface TokenEndpoint {
   readonly headers: Readonly<Record<string, string>>
   /** How long one token request may take, body included. */
   readonly timeout: Duration.Duration
+  /** The largest response body read, in bytes; a larger one is a `TokenResponseError` (`TooLarge`). */
+  readonly maxResponseBytes: number
 }
 
 /**
@@ -43,7 +45,17 @@ export interface TokenEndpoint {
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
- * Builds a {@link TokenEndpoint}: form encoding, no extra headers and a 30 s timeout unless set.
+ * The largest response body read from a token, revocation, discovery or JWKS endpoint unless
+ * configured otherwise: 1 MiB. The body is read as a stream and reading stops at the cap.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultMaxResponseBytes: number = 1024 * 1024
+
+/**
+ * Builds a {@link TokenEndpoint}: form encoding, no extra headers, a 30 s timeout and a 1 MiB
+ * response cap unless set.
  *
  * @since 0.1.0
  * @category constructors
@@ -54,12 +66,14 @@ export const make = (options: {
   readonly bodyEncoding?: BodyEncoding | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
   readonly timeout?: Duration.DurationInput | undefined
+  readonly maxResponseBytes?: number | undefined
 }): TokenEndpoint => ({
   url: options.url.toString(),
   clientAuthentication: options.clientAuthentication,
   bodyEncoding: options.bodyEncoding ?? "form",
   headers: options.headers ?? {},
-  timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout)
+  timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
+  maxResponseBytes: options.maxResponseBytes ?? defaultMaxResponseBytes
 })
 
 /**

@@ -58,15 +58,17 @@ export class TokenRequestError extends Data.TaggedError("TokenRequestError")<{
 
 /**
  * The token endpoint answered, but not with a usable token: an error status without an RFC 6749
- * §5.2 body (`Status`, e.g. a 502 page), a body that is not JSON (`NotJson`), or JSON that is not a
- * valid token response (`InvalidBody`). `excerpt` is a short part of the body with credentials
- * and tokens replaced by `<redacted>`.
+ * §5.2 body (`Status`, e.g. a 502 page), a body that is not JSON (`NotJson`), JSON that is not a
+ * valid token response (`InvalidBody`), a redirect, which is never followed (`Redirect`: any 3xx,
+ * or status 0 for an opaque redirect), or a body larger than the endpoint's `maxResponseBytes`
+ * (`TooLarge`, reading stopped there). `excerpt` is a short part of the body with credentials
+ * and tokens replaced by `<redacted>` (empty for `Redirect` and `TooLarge`).
  *
  * @since 0.1.0
  * @category errors
  */
 export class TokenResponseError extends Data.TaggedError("TokenResponseError")<{
-  readonly reason: "Status" | "NotJson" | "InvalidBody"
+  readonly reason: "Status" | "NotJson" | "InvalidBody" | "Redirect" | "TooLarge"
   /** The endpoint URL. */
   readonly url: string
   /** The HTTP status of the response. */

@@ -10,7 +10,6 @@ import * as ProviderConfig from "@auth-pipeline/core/ProviderConfig"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Client from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -36,8 +35,11 @@ import * as Redacted from "effect/Redacted"
 export interface Service {
   /**
    * An `HttpClient` whose requests carry the key; relative URLs resolve against the API base URL.
+   * Only the base URL's origin gets the key: any other fails with `DisallowedUrl`.
    */
-  readonly client: HttpClient.HttpClient.With<HttpClientError.HttpClientError | AuthenticatedClient.Unauthorized>
+  readonly client: HttpClient.HttpClient.With<
+    HttpClientError.HttpClientError | AuthenticatedClient.Unauthorized | AuthenticatedClient.DisallowedUrl
+  >
 }
 
 /**
@@ -148,11 +150,9 @@ export interface Options {
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
-  Effect.map(Client.HttpClient, (base) => {
-    const withKey = AuthenticatedClient.apiKey(base, { key: options.apiKey, header })
-    const baseUrl = (options.baseUrl ?? apiBaseUrl).replace(/\/+$/, "")
-    return { client: Client.mapRequest(withKey, HttpClientRequest.prependUrl(baseUrl)) }
-  })
+  Effect.map(Client.HttpClient, (base) => ({
+    client: AuthenticatedClient.apiKey(base, { key: options.apiKey, header, baseUrl: options.baseUrl ?? apiBaseUrl })
+  }))
 
 /**
  * The service as a Layer.

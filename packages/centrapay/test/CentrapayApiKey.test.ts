@@ -35,6 +35,22 @@ describe("CentrapayApiKey", () => {
       }
     }))
 
+  it.effect("the key goes only to the API origin; an absolute URL is used as is, never glued to the base", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = yield* withEmulator()
+      const [foreign, own] = yield* Effect.gen(function*() {
+        const { client } = yield* CentrapayApiKey.CentrapayApiKey
+        const foreign = yield* Effect.flip(client.get("https://evil.example.com/collect"))
+        const own = yield* client.get("https://service.centrapay.com/api/account-memberships")
+        return [foreign, own.status] as const
+      }).pipe(
+        Effect.provide(CentrapayApiKey.layer({ apiKey: CentrapayApiKey.testMerchantApiKey }).pipe(Layer.provide(layer)))
+      )
+      expect(foreign).toMatchObject({ _tag: "DisallowedUrl", reason: "ForeignOrigin" })
+      expect(own).toBe(200)
+      expect((yield* sent).map((r) => r.url)).toEqual(["https://service.centrapay.com/api/account-memberships"])
+    }))
+
   it.effect("a rejected key surfaces Unauthorized at once: one request, nothing to refresh", () =>
     Effect.gen(function*() {
       const { centrapay, layer, sent } = yield* withEmulator({ apiKeys: [{ key: "k-123", name: "pos-1" }] })

@@ -11,6 +11,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
@@ -18,6 +19,7 @@ import type * as Redacted from "effect/Redacted"
 import type { AccessToken } from "./AccessToken.js"
 import * as CredentialScheme from "./CredentialScheme.js"
 import * as RedactHttp from "./internal/redactHttp.js"
+import { checkUrl, display } from "./internal/urlPolicy.js"
 import * as Metrics from "./Metrics.js"
 
 /**
@@ -63,6 +65,116 @@ export class Unauthorized extends Data.TaggedError("Unauthorized")<{
     const challenge = Option.match(this.challengeError, { onNone: () => "", onSome: (e) => ` (${e})` })
     const retried = this.retried ? " after one retry with a new token" : ""
     return `${this.method} ${this.url} was rejected with HTTP ${this.status}${challenge}${retried}`
+  }
+}
+
+/**
+ * A request through an authenticated client was refused before any token was fetched or sent:
+ * its URL does not parse or holds user info (`InvalidUrl`), it is neither https nor http on a
+ * loopback host (`Insecure`, RFC 6750 §5.3), or its origin is neither the API's nor one of the
+ * allowed origins (`ForeignOrigin`). Carries no credential.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DisallowedUrl extends Data.TaggedError("DisallowedUrl")<{
+  readonly reason: "InvalidUrl" | "Insecure" | "ForeignOrigin"
+  readonly method: string
+  /** The request URL without user info, query or fragment. */
+  readonly url: string
+  /** Why, in words. */
+  readonly detail: string
+}> {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.method} ${this.url} was not sent, no credential goes there (${this.reason}): ${this.detail}`
+  }
+}
+
+/**
+ * Where an authenticated client may send its credential.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DestinationOptions {
+  /**
+   * The API base URL: a relative request URL is appended to it, an absolute one is used as is,
+   * and its origin may receive the credential.
+   */
+  readonly baseUrl?: string | undefined
+  /**
+   * Further origins (`https://files.example.com`; a URL counts by its origin) that may receive the
+   * credential. With neither `baseUrl` nor `allowedOrigins` any origin may (the caller vouches for
+   * its URLs); with either, every other origin is refused with {@link DisallowedUrl}.
+   */
+  readonly allowedOrigins?: ReadonlyArray<string> | undefined
+}
+
+const isAbsolute = (url: string): boolean => {
+  try {
+    new URL(url)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Resolves a request URL against an API base URL: a relative URL is appended to `baseUrl` (its
+ * path kept: `https://api.example.com/v1` + `/things`), an absolute URL is left as it is.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const resolveUrl = (baseUrl: string) => {
+  const base = baseUrl.replace(/\/+$/, "")
+  return (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest =>
+    isAbsolute(request.url) ? request : HttpClientRequest.prependUrl(request, base)
+}
+
+const originOf = (url: string): string | undefined => {
+  const checked = checkUrl(url)
+  return Either.isRight(checked) ? checked.right.origin : undefined
+}
+
+/**
+ * The one check every request through an authenticated client passes before a token is fetched:
+ * resolve it against the base URL, then require https (or http on loopback) and, when any
+ * destination is configured, one of the allowed origins.
+ */
+const destinationGuard = (options: DestinationOptions | undefined) => {
+  const resolve = options?.baseUrl === undefined ? undefined : resolveUrl(options.baseUrl)
+  const configured = options?.baseUrl !== undefined || options?.allowedOrigins !== undefined
+  const origins = new Set<string>()
+  for (
+    const url of [...(options?.baseUrl === undefined ? [] : [options.baseUrl]), ...(options?.allowedOrigins ?? [])]
+  ) {
+    const origin = originOf(url)
+    if (origin !== undefined) origins.add(origin)
+  }
+  const allowed = origins.size === 0
+    ? "no API origin is configured (set baseUrl or allowedOrigins)"
+    : `credentials go only to ${[...origins].join(", ")}`
+  return (
+    request: HttpClientRequest.HttpClientRequest
+  ): Either.Either<HttpClientRequest.HttpClientRequest, DisallowedUrl> => {
+    const resolved = resolve === undefined ? request : resolve(request)
+    const refuse = (reason: DisallowedUrl["reason"], detail: string) =>
+      Either.left(new DisallowedUrl({ reason, method: resolved.method, url: display(resolved.url), detail }))
+    const checked = checkUrl(resolved.url)
+    if (Either.isLeft(checked)) {
+      return checked.left === "Insecure"
+        ? refuse("Insecure", "credentials need https (plain http only on loopback hosts)")
+        : refuse(
+          "InvalidUrl",
+          checked.left === "UserInfo" ? "user info in the URL is not allowed" : "not a valid absolute URL"
+        )
+    }
+    if (configured && !origins.has(checked.right.origin)) {
+      return refuse("ForeignOrigin", `${checked.right.origin} is not an allowed origin; ${allowed}`)
+    }
+    return Either.right(resolved)
   }
 }
 
@@ -210,6 +322,10 @@ const hasOwnCredential = (request: HttpClientRequest.HttpClientRequest, name: st
  * is passed through untouched. On rejection: invalidate the token sent, get a new one, re-send
  * once; a second rejection fails with {@link Unauthorized}.
  *
+ * Before any token is fetched, the request URL is resolved against `baseUrl` and checked (see
+ * {@link DestinationOptions}): https or http on loopback, and an allowed origin when any is
+ * configured; otherwise {@link DisallowedUrl}.
+ *
  * Responses and `HttpClientError`s leave with a copy of the request that has no credential
  * (credential headers `<redacted>`, body dropped), so no rendering of them shows it.
  *
@@ -244,7 +360,7 @@ const hasOwnCredential = (request: HttpClientRequest.HttpClientRequest, name: st
 export const make = <E, E2, Err, R>(
   client: HttpClient.HttpClient.With<Err, R>,
   tokens: TokenSource<E, E2>,
-  options?: {
+  options?: DestinationOptions & {
     readonly scheme?: CredentialScheme.CredentialScheme | undefined
     /**
      * Also treat a 400 or 403 whose JSON body has `"error": "invalid_token"` as a rejection
@@ -252,7 +368,8 @@ export const make = <E, E2, Err, R>(
      */
     readonly invalidTokenInBody?: boolean | undefined
   }
-): HttpClient.HttpClient.With<Err | E | E2 | Unauthorized, R> => {
+): HttpClient.HttpClient.With<Err | E | E2 | Unauthorized | DisallowedUrl, R> => {
+  const guard = destinationGuard(options)
   const scheme = options?.scheme ?? CredentialScheme.bearer
   const rejected = options?.invalidTokenInBody ? rejectedByStatusOrBody : rejectedByStatus
   const name = CredentialScheme.headerName(scheme)
@@ -293,10 +410,10 @@ export const make = <E, E2, Err, R>(
             )
       ))
   const redact = redacting(name)
-  return HttpClient.makeWith<never, never, Err | E | E2 | Unauthorized, R>(
+  return HttpClient.makeWith<never, never, Err | E | E2 | Unauthorized | DisallowedUrl, R>(
     (requestEffect) =>
       Effect.flatMap(
-        requestEffect,
+        Effect.flatMap(requestEffect, guard),
         (request) =>
           redact(
             hasOwnCredential(request, name)
@@ -310,8 +427,9 @@ export const make = <E, E2, Err, R>(
 
 /**
  * Wraps a client so each request carries a fixed API key in `header` (default `X-Api-Key`).
- * There is nothing to refresh: a rejection fails at once with {@link Unauthorized}. Responses and
- * `HttpClientError`s leave without the key, as with {@link make}.
+ * There is nothing to refresh: a rejection fails at once with {@link Unauthorized}. The request
+ * URL is resolved and checked as by {@link make} before the key is put on it.
+ * Responses and `HttpClientError`s leave without the key, as with {@link make}.
  *
  * @example
  * ```ts
@@ -331,14 +449,15 @@ export const make = <E, E2, Err, R>(
  */
 export const apiKey = <Err, R>(
   client: HttpClient.HttpClient.With<Err, R>,
-  options: { readonly key: Redacted.Redacted<string>; readonly header?: string | undefined }
-): HttpClient.HttpClient.With<Err | Unauthorized, R> => {
+  options: DestinationOptions & { readonly key: Redacted.Redacted<string>; readonly header?: string | undefined }
+): HttpClient.HttpClient.With<Err | Unauthorized | DisallowedUrl, R> => {
+  const guard = destinationGuard(options)
   const scheme = CredentialScheme.header(options.header ?? "X-Api-Key")
   const name = CredentialScheme.headerName(scheme)
   const redact = redacting(name)
-  return HttpClient.makeWith<never, never, Err | Unauthorized, R>(
+  return HttpClient.makeWith<never, never, Err | Unauthorized | DisallowedUrl, R>(
     (requestEffect) =>
-      Effect.flatMap(requestEffect, (request) => {
+      Effect.flatMap(Effect.flatMap(requestEffect, guard), (request) => {
         if (hasOwnCredential(request, name)) return RedactHttp.exchange(client.execute(request), [name], [])
         return Effect.flatMap(
           RedactHttp.exchange(

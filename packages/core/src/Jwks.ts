@@ -13,6 +13,7 @@ import * as Schema from "effect/Schema"
 import type { JSONWebKeySet } from "jose"
 import { cachedSuccess, fetchDocument } from "./internal/fetchDocument.js"
 import { DiscoveryError } from "./OidcDiscovery.js"
+import { defaultMaxResponseBytes } from "./TokenEndpoint.js"
 
 /**
  * A JWK Set: a `keys` array of JSON objects, each with at least `kty`.
@@ -79,7 +80,8 @@ export const defaultCooldown: Duration.Duration = Duration.seconds(30)
 
 /**
  * The key set at `url`, fetched on first use and kept (for `ttl`, default 24 hours), refetched on
- * demand at most once per `cooldown`.
+ * demand at most once per `cooldown`. A redirect is not followed and at most `maxResponseBytes`
+ * (default 1 MiB) of a response are read; either is a `DiscoveryError`.
  *
  * @example
  * ```ts
@@ -103,6 +105,7 @@ export const remote = (
     readonly timeout?: Duration.DurationInput | undefined
     readonly ttl?: Duration.DurationInput | undefined
     readonly cooldown?: Duration.DurationInput | undefined
+    readonly maxResponseBytes?: number | undefined
   } = {}
 ): Effect.Effect<Jwks, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
@@ -111,7 +114,12 @@ export const remote = (
     // When the set was last asked for, successfully or not: a provider that is down is not asked
     // again for every token naming an unknown key.
     let fetchedAt = Number.NEGATIVE_INFINITY
-    const load = fetchDocument(url, JsonWebKeySet, options.timeout ?? Duration.seconds(30)).pipe(
+    const load = fetchDocument(
+      url,
+      JsonWebKeySet,
+      options.timeout ?? Duration.seconds(30),
+      options.maxResponseBytes ?? defaultMaxResponseBytes
+    ).pipe(
       Effect.mapError((failure) => new DiscoveryError({ ...failure, document: "jwks" })),
       Effect.map((set) => set as unknown as JSONWebKeySet),
       Effect.onExit(() => Effect.map(Clock.currentTimeMillis, (now) => (fetchedAt = now))),

@@ -11,7 +11,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { cachedSuccess, type DocumentFailure, fetchDocument } from "./internal/fetchDocument.js"
-import { validateUrl } from "./TokenEndpoint.js"
+import { defaultMaxResponseBytes, validateUrl } from "./TokenEndpoint.js"
 
 const SecureUrl = Schema.String.pipe(
   Schema.filter((s) => validateUrl(s)._tag === "Right", {
@@ -82,7 +82,8 @@ export type ProviderMetadata = typeof ProviderMetadata.Type
 
 /**
  * A provider's published document (its discovery document or its JWKS) could not be used: the
- * URL is not allowed (`InvalidUrl`), no answer (`Transport`, `Timeout`), a non-2xx status
+ * URL is not allowed (`InvalidUrl`), no answer (`Transport`, `Timeout`), a redirect, which is
+ * never followed (`Redirect`), a body over the size cap (`TooLarge`), a non-2xx status
  * (`Status`), not JSON (`NotJson`), not a valid document (`InvalidDocument`), or a discovery
  * document naming another issuer (`IssuerMismatch`).
  *
@@ -187,8 +188,22 @@ export const configurationUrl = (issuer: string): string =>
 export const defaultTtl: Duration.Duration = Duration.hours(1)
 
 /**
+ * Options of {@link discover} and {@link cached}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FetchOptions {
+  /** How long the request may take, body included. Default 30 s. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** The largest body read, in bytes (`TooLarge` beyond). Default 1 MiB (`TokenEndpoint.defaultMaxResponseBytes`). */
+  readonly maxResponseBytes?: number | undefined
+}
+
+/**
  * Fetches and validates the discovery document of `issuer`. The document's `issuer` must equal
- * `issuer` exactly (Discovery §4.3), so a document cannot redirect tokens to another issuer.
+ * `issuer` exactly (Discovery §4.3), so a document cannot redirect tokens to another issuer. A
+ * redirect is not followed and the body is read up to `maxResponseBytes`.
  *
  * @example
  * ```ts
@@ -207,10 +222,15 @@ export const defaultTtl: Duration.Duration = Duration.hours(1)
  */
 export const discover = (
   issuer: string,
-  options: { readonly timeout?: Duration.DurationInput | undefined } = {}
+  options: FetchOptions = {}
 ): Effect.Effect<ProviderMetadata, DiscoveryError, HttpClient.HttpClient> => {
   const url = configurationUrl(issuer)
-  return fetchDocument(url, ProviderMetadata, options.timeout ?? Duration.seconds(30)).pipe(
+  return fetchDocument(
+    url,
+    ProviderMetadata,
+    options.timeout ?? Duration.seconds(30),
+    options.maxResponseBytes ?? defaultMaxResponseBytes
+  ).pipe(
     Effect.mapError((failure) => new DiscoveryError({ ...failure, document: "configuration" })),
     Effect.filterOrFail(
       (metadata) => metadata.issuer === issuer,
@@ -248,8 +268,7 @@ export const discover = (
  */
 export const cached = (
   issuer: string,
-  options: {
-    readonly timeout?: Duration.DurationInput | undefined
+  options: FetchOptions & {
     readonly ttl?: Duration.DurationInput | undefined
   } = {}
 ): Effect.Effect<Effect.Effect<ProviderMetadata, DiscoveryError>, never, HttpClient.HttpClient> =>

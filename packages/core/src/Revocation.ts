@@ -13,11 +13,14 @@ import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import type { ClientAuthentication } from "./ClientAuthentication.js"
 import { credentials as credentialsOf } from "./ClientAuthentication.js"
-import { validateUrl } from "./TokenEndpoint.js"
+import { exchange } from "./internal/exchange.js"
+import { defaultMaxResponseBytes, validateUrl } from "./TokenEndpoint.js"
 
 /**
  * The revocation request failed: no answer (`Transport`, `Timeout`), the URL is not allowed
- * (`InvalidUrl`), or the provider refused it (`Status`, with the HTTP status). Never holds the token.
+ * (`InvalidUrl`), the provider refused it (`Status`, with the HTTP status), it answered with a
+ * redirect, which is never followed (`Redirect`), or with a body over the size cap (`TooLarge`).
+ * Never holds the token.
  *
  * @example
  * ```ts
@@ -38,8 +41,11 @@ import { validateUrl } from "./TokenEndpoint.js"
  * @category errors
  */
 export class RevocationError extends Data.TaggedError("RevocationError")<{
-  /** `InvalidUrl`, `Transport` (no answer), `Timeout`, or `Status` (the provider answered non-200). */
-  readonly reason: "InvalidUrl" | "Transport" | "Timeout" | "Status"
+  /**
+   * `InvalidUrl`, `Transport` (no answer), `Timeout`, `Status` (the provider answered non-200),
+   * `Redirect` (a 3xx, never followed) or `TooLarge` (a body over `maxResponseBytes`).
+   */
+  readonly reason: "InvalidUrl" | "Transport" | "Timeout" | "Status" | "Redirect" | "TooLarge"
   /** The revocation endpoint URL. */
   readonly url: string
   /** The HTTP status, for `Status`. */
@@ -60,7 +66,8 @@ export class RevocationError extends Data.TaggedError("RevocationError")<{
 /**
  * Revokes `token` at `url` (a provider's `revocation_endpoint`), authenticating as the client does
  * at the token endpoint. RFC 7009 §2.2: a 200 means done, also for a token that was already
- * invalid.
+ * invalid. A redirect is not followed (the token is not re-sent elsewhere) and at most
+ * `maxResponseBytes` (default 1 MiB) of the answer are read.
  *
  * @example
  * ```ts
@@ -86,6 +93,7 @@ export const revoke = (options: {
   readonly token: Redacted.Redacted<string>
   readonly tokenTypeHint?: "refresh_token" | "access_token" | undefined
   readonly timeout?: Duration.DurationInput | undefined
+  readonly maxResponseBytes?: number | undefined
 }): Effect.Effect<void, RevocationError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const url = options.url
@@ -100,15 +108,19 @@ export const revoke = (options: {
       HttpClientRequest.setHeaders(credentials.headers)
     )
     const client = yield* HttpClient.HttpClient
-    const status = yield* client.execute(HttpClientRequest.bodyUrlParams(request, params)).pipe(
-      Effect.flatMap((response) => Effect.as(response.text, response.status)),
-      Effect.scoped,
+    const { status } = yield* exchange(
+      client,
+      HttpClientRequest.bodyUrlParams(request, params),
+      options.maxResponseBytes ?? defaultMaxResponseBytes
+    ).pipe(
       Effect.timeoutFail({
         duration: options.timeout ?? Duration.seconds(30),
         onTimeout: () => new RevocationError({ reason: "Timeout", url })
       }),
       Effect.catchTag("RequestError", "ResponseError", () =>
-        Effect.fail(new RevocationError({ reason: "Transport", url })))
+        Effect.fail(new RevocationError({ reason: "Transport", url }))),
+      Effect.catchTag("ExchangeRefused", (e) =>
+        Effect.fail(new RevocationError({ reason: e.reason, url, status: e.status })))
     )
     if (status !== 200) {
       return yield* new RevocationError({ reason: "Status", url, status })

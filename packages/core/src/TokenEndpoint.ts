@@ -7,6 +7,7 @@
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import type { ClientAuthentication } from "./ClientAuthentication.js"
+import { isLoopbackHost } from "./internal/urlPolicy.js"
 import { TokenRequestError } from "./TokenError.js"
 
 /**
@@ -71,6 +72,8 @@ export interface TokenEndpoint {
    * answers `N_A` for a token used as a bearer token) only when you know how it is used.
    */
   readonly tokenTypes: ReadonlyArray<string>
+  /** The largest response body read, in bytes; a larger one is a `TokenResponseError` (`TooLarge`). */
+  readonly maxResponseBytes: number
 }
 
 /**
@@ -89,6 +92,7 @@ export interface TokenEndpoint {
  */
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
+/**
 /**
  * The token types accepted by default: `Bearer` (RFC 6750), in any case.
  *
@@ -111,8 +115,29 @@ export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 export const defaultTokenTypes: ReadonlyArray<string> = ["Bearer"]
 
 /**
- * Builds a {@link TokenEndpoint}: form encoding, no extra headers, a 30 s timeout and `Bearer`
- * tokens only unless set.
+ * The largest response body read from a token, revocation, discovery or JWKS endpoint unless
+ * configured otherwise: 1 MiB. The body is read as a stream and reading stops at the cap.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, TokenEndpoint } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://auth.example.com/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretPost("id", Redacted.make("secret")),
+ *   maxResponseBytes: TokenEndpoint.defaultMaxResponseBytes / 4 // 256 KiB
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultMaxResponseBytes: number = 1024 * 1024
+
+/**
+ * Builds a {@link TokenEndpoint}: form encoding, no extra headers, a 30 s timeout, `Bearer`
+ * tokens only and a 1 MiB response cap unless set.
  *
  * @example
  * ```ts
@@ -137,20 +162,16 @@ export const make = (options: {
   readonly headers?: Readonly<Record<string, string>> | undefined
   readonly timeout?: Duration.DurationInput | undefined
   readonly tokenTypes?: ReadonlyArray<string> | undefined
+  readonly maxResponseBytes?: number | undefined
 }): TokenEndpoint => ({
   url: options.url.toString(),
   clientAuthentication: options.clientAuthentication,
   bodyEncoding: options.bodyEncoding ?? "form",
   headers: options.headers ?? {},
   timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
-  tokenTypes: options.tokenTypes ?? defaultTokenTypes
+  tokenTypes: options.tokenTypes ?? defaultTokenTypes,
+  maxResponseBytes: options.maxResponseBytes ?? defaultMaxResponseBytes
 })
-
-const isLoopbackHost = (hostname: string): boolean =>
-  hostname === "localhost" ||
-  hostname.endsWith(".localhost") ||
-  hostname === "[::1]" ||
-  /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
 /**
  * Checks that a URL may carry credentials: `https:`, or `http:` on a loopback host (127.0.0.0/8,

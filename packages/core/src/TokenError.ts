@@ -97,9 +97,12 @@ export class TokenRequestError extends Data.TaggedError("TokenRequestError")<{
 /**
  * The token endpoint answered, but not with a usable token: an error status without an RFC 6749
  * §5.2 body (`Status`, e.g. a 502 page), a body that is not JSON (`NotJson`), JSON that is not a
- * valid token response (`InvalidBody`), or a valid one whose `token_type` this client does not
- * accept (`UnsupportedTokenType`, RFC 6749 §7.1; see `TokenEndpoint.tokenTypes`). `excerpt` is a
- * short part of the body with credentials and tokens replaced by `<redacted>`.
+ * valid token response (`InvalidBody`), a valid one whose `token_type` this client does not
+ * accept (`UnsupportedTokenType`, RFC 6749 §7.1; see `TokenEndpoint.tokenTypes`), a redirect,
+ * which is never followed (`Redirect`: any 3xx, or status 0 for an opaque redirect), or a body
+ * larger than the endpoint's `maxResponseBytes` (`TooLarge`, reading stopped there). `excerpt` is
+ * a short part of the body with credentials and tokens replaced by `<redacted>` (empty for
+ * `Redirect` and `TooLarge`).
  *
  * @example
  * ```ts
@@ -120,10 +123,11 @@ export class TokenRequestError extends Data.TaggedError("TokenRequestError")<{
  */
 export class TokenResponseError extends Data.TaggedError("TokenResponseError")<{
   /**
-   * `Status` (error status without an OAuth body), `NotJson`, `InvalidBody` (not a valid §5.1 body), or
-   * `UnsupportedTokenType` (a `token_type` the endpoint does not accept).
+   * `Status` (error status without an OAuth body), `NotJson`, `InvalidBody` (not a valid §5.1 body),
+   * `UnsupportedTokenType` (a `token_type` the endpoint does not accept), `Redirect` (a 3xx, never
+   * followed) or `TooLarge` (a body over `maxResponseBytes`).
    */
-  readonly reason: "Status" | "NotJson" | "InvalidBody" | "UnsupportedTokenType"
+  readonly reason: "Status" | "NotJson" | "InvalidBody" | "UnsupportedTokenType" | "Redirect" | "TooLarge"
   /** The endpoint URL. */
   readonly url: string
   /** The HTTP status of the response. */

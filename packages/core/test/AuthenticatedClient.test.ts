@@ -193,3 +193,62 @@ describe("AuthenticatedClient", () => {
       expect(w.issued()).toBe(1)
     }))
 })
+
+describe("AuthenticatedClient: where the credential goes", () => {
+  it.scoped("a plain-http URL off loopback is refused with DisallowedUrl (Insecure) before a token is fetched", () =>
+    Effect.gen(function*() {
+      const w = yield* world()
+      const client = AuthenticatedClient.make(w.client, w.cache)
+      const error = yield* Effect.flip(getJson(client, "http://api.test/things?q=1"))
+      expect(error).toBeInstanceOf(AuthenticatedClient.DisallowedUrl)
+      expect(error).toMatchObject({ reason: "Insecure", method: "GET", url: "http://api.test/things" })
+      expect(w.issued()).toBe(0)
+      expect(w.api).toEqual([])
+      // loopback http stays allowed (sandboxes, tests)
+      yield* getJson(client, "http://127.0.0.1:9/x")
+      expect(w.api.map((r) => [r.url, r.headers["authorization"]])).toEqual([["http://127.0.0.1:9/x", "Bearer tok-1"]])
+    }))
+
+  it.scoped("with a base URL, another origin is refused (ForeignOrigin) and no token is fetched for it", () =>
+    Effect.gen(function*() {
+      const w = yield* world()
+      const client = AuthenticatedClient.make(w.client, w.cache, {
+        baseUrl: "https://api.test/v1",
+        allowedOrigins: ["https://files.test/anything"]
+      })
+      for (const url of ["https://evil.test/steal", "https://api.test:8443/x", "https://api.test.evil.test/x"]) {
+        const error = yield* Effect.flip(getJson(client, url))
+        expect(error).toMatchObject({ _tag: "DisallowedUrl", reason: "ForeignOrigin" })
+      }
+      expect(w.issued()).toBe(0)
+      expect(w.api).toEqual([])
+      yield* getJson(client, "/things")
+      yield* getJson(client, "https://files.test/doc")
+      expect(w.api.map((r) => [r.url, r.headers["authorization"]])).toEqual([
+        ["https://api.test/v1/things", "Bearer tok-1"],
+        ["https://files.test/doc", "Bearer tok-1"]
+      ])
+    }))
+
+  it.scoped("an absolute URL on a client with a base URL is used as is, not glued to the base URL", () =>
+    Effect.gen(function*() {
+      const w = yield* world()
+      const client = AuthenticatedClient.make(w.client, w.cache, { baseUrl: "https://api.test/v1/" })
+      yield* getJson(client, "https://api.test/v2/other")
+      expect(w.api.map((r) => r.url)).toEqual(["https://api.test/v2/other"])
+    }))
+
+  it.scoped("an API key goes only to its base URL's origin", () =>
+    Effect.gen(function*() {
+      const w = yield* world()
+      const client = AuthenticatedClient.apiKey(w.client, {
+        key: Redacted.make("key-123"),
+        baseUrl: "https://api.test"
+      })
+      const error = yield* Effect.flip(getJson(client, "https://evil.test/x"))
+      expect(error).toMatchObject({ _tag: "DisallowedUrl", reason: "ForeignOrigin", url: "https://evil.test/x" })
+      expect(renderings(error)).not.toContain("key-123")
+      yield* Effect.ignore(getJson(client, "/x"))
+      expect(w.api.map((r) => [r.url, r.headers["x-api-key"]])).toEqual([["https://api.test/x", "key-123"]])
+    }))
+})

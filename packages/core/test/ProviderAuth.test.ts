@@ -69,11 +69,91 @@ describe("ProviderAuth.clientCredentials", () => {
       const auth = yield* ProviderAuth.clientCredentials({
         name: "body",
         endpoint: endpoint("https://auth.test/token"),
+        baseUrl: "https://api.test",
         invalidTokenInBody: true
       }).pipe(Effect.provideService(HttpClient.HttpClient, client))
       const response = yield* auth.client.get("https://api.test/x")
       expect(response.status).toBe(200)
       expect(issued).toBe(2)
       expect((yield* requests).filter((r) => !r.url.endsWith("/token")).length).toBe(2)
+    }))
+})
+
+describe("ProviderAuth: where the credential goes", () => {
+  const tokenIssuing = () =>
+    _fakeHttp((req) =>
+      Effect.succeed(
+        req.url.endsWith("/token")
+          ? { json: { access_token: "t1", token_type: "Bearer", expires_in: 3600 } }
+          : { json: { ok: true } }
+      )
+    )
+
+  it.scoped("a plain-http API base URL or allowed origin is a typed error at build time; nothing is sent", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* tokenIssuing()
+      for (
+        const options of [
+          { baseUrl: "http://api.example.com" },
+          { baseUrl: "https://api.example.com", allowedOrigins: ["http://files.example.com"] }
+        ]
+      ) {
+        const error = yield* ProviderAuth.clientCredentials({
+          name: "x",
+          endpoint: endpoint("https://auth.test/token"),
+          ...options
+        }).pipe(Effect.provideService(HttpClient.HttpClient, client), Effect.flip)
+        expect(error).toMatchObject({ _tag: "TokenRequestError", reason: "InvalidUrl" })
+      }
+      expect(yield* requests).toEqual([])
+    }))
+
+  it.scoped("a request to another origin fails with DisallowedUrl and no token is fetched for it", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* tokenIssuing()
+      const auth = yield* ProviderAuth.clientCredentials({
+        name: "x",
+        endpoint: endpoint("https://auth.test/token"),
+        baseUrl: "https://api.test/v1"
+      }).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      const foreign = yield* Effect.flip(auth.client.get("https://evil.test/collect"))
+      const insecure = yield* Effect.flip(auth.client.get("http://api.test/v1/things"))
+      expect(foreign).toMatchObject({ _tag: "DisallowedUrl", reason: "ForeignOrigin" })
+      expect(insecure).toMatchObject({ _tag: "DisallowedUrl", reason: "Insecure" })
+      expect(yield* requests).toEqual([])
+    }))
+
+  it.scoped("an absolute URL is used as is: one token, the request goes where it says", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* tokenIssuing()
+      const auth = yield* ProviderAuth.clientCredentials({
+        name: "x",
+        endpoint: endpoint("https://auth.test/token"),
+        baseUrl: "https://api.test/v1",
+        rateLimit: {}
+      }).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      yield* auth.client.get("https://api.test/v2/things")
+      expect((yield* requests).map((r) => r.url)).toEqual(["https://auth.test/token", "https://api.test/v2/things"])
+    }))
+
+  it.scoped("without a base URL or allowed origins a provider's credential goes nowhere", () =>
+    Effect.gen(function*() {
+      const { client, requests } = yield* tokenIssuing()
+      const auth = yield* ProviderAuth.clientCredentials({ name: "x", endpoint: endpoint("https://auth.test/token") })
+        .pipe(Effect.provideService(HttpClient.HttpClient, client))
+      expect(yield* Effect.flip(auth.client.get("https://api.test/x"))).toMatchObject({
+        _tag: "DisallowedUrl",
+        reason: "ForeignOrigin"
+      })
+      const allowed = yield* ProviderAuth.clientCredentials({
+        name: "y",
+        endpoint: endpoint("https://auth.test/token"),
+        allowedOrigins: ["https://api.test"]
+      }).pipe(Effect.provideService(HttpClient.HttpClient, client))
+      yield* allowed.client.get("https://api.test/x")
+      expect((yield* requests).map((r) => [r.url, r.headers["authorization"]])).toEqual([
+        ["https://auth.test/token", undefined],
+        ["https://api.test/x", "Bearer t1"]
+      ])
     }))
 })

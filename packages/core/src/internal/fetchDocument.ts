@@ -5,12 +5,21 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { validateUrl } from "../TokenEndpoint.js"
+import { exchange } from "./exchange.js"
 import { excerptText } from "./redact.js"
 import { invalidPaths } from "./schemaIssues.js"
 
 /** Why a published document (discovery, JWKS) could not be used. */
 export type DocumentFailure = {
-  readonly reason: "InvalidUrl" | "Transport" | "Timeout" | "Status" | "NotJson" | "InvalidDocument"
+  readonly reason:
+    | "InvalidUrl"
+    | "Transport"
+    | "Timeout"
+    | "Status"
+    | "NotJson"
+    | "InvalidDocument"
+    | "Redirect"
+    | "TooLarge"
   readonly url: string
   readonly status?: number | undefined
   readonly detail: string
@@ -18,12 +27,14 @@ export type DocumentFailure = {
 
 /**
  * GETs a public JSON document over https (or http on loopback) and decodes it with `schema`.
- * No credentials are sent; bodies are public, but excerpts are scrubbed all the same.
+ * No credentials are sent; bodies are public, but excerpts are scrubbed all the same. A redirect
+ * is not followed (`Redirect`) and at most `maxBytes` of the body are read (`TooLarge`).
  */
 export const fetchDocument = <A, I>(
   url: string,
   schema: Schema.Schema<A, I>,
-  timeout: Duration.DurationInput
+  timeout: Duration.DurationInput,
+  maxBytes: number
 ): Effect.Effect<A, DocumentFailure, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const parsed = validateUrl(url)
@@ -32,9 +43,7 @@ export const fetchDocument = <A, I>(
     }
     const client = yield* HttpClient.HttpClient
     const request = HttpClientRequest.get(parsed.right).pipe(HttpClientRequest.acceptJson)
-    const { status, text } = yield* client.execute(request).pipe(
-      Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
-      Effect.scoped,
+    const { status, text } = yield* exchange(client, request, maxBytes).pipe(
       Effect.timeoutFail({
         duration: timeout,
         onTimeout: (): DocumentFailure => ({
@@ -44,7 +53,9 @@ export const fetchDocument = <A, I>(
         })
       }),
       Effect.catchTag("RequestError", "ResponseError", (e) =>
-        Effect.fail<DocumentFailure>({ reason: "Transport", url, detail: e.message }))
+        Effect.fail<DocumentFailure>({ reason: "Transport", url, detail: e.message })),
+      Effect.catchTag("ExchangeRefused", (e) =>
+        Effect.fail<DocumentFailure>({ reason: e.reason, url, status: e.status, detail: e.detail }))
     )
     if (status < 200 || status >= 300) {
       return yield* Effect.fail<DocumentFailure>({

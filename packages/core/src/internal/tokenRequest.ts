@@ -1,6 +1,6 @@
+import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -15,6 +15,7 @@ import type { TokenEndpoint } from "../TokenEndpoint.js"
 import { defaultTokenTypes, validateUrl } from "../TokenEndpoint.js"
 import { OAuthError, RateLimitedError, type TokenError, TokenRequestError, TokenResponseError } from "../TokenError.js"
 import { ErrorResponse, knownFields, maxExpiresIn, TokenResponse } from "../TokenResponse.js"
+import { exchange } from "./exchange.js"
 import { basicCredentialForms, excerptJson, excerptText, reveal, scrub } from "./redact.js"
 import { invalidPaths } from "./schemaIssues.js"
 
@@ -114,7 +115,7 @@ const quote = (text: string, secrets: ReadonlyArray<Redacted.Redacted<string>>):
 const processResponse = (
   url: string,
   tokenTypes: ReadonlyArray<string>,
-  response: HttpClientResponse.HttpClientResponse,
+  response: { readonly status: number; readonly headers: Headers.Headers },
   text: string,
   request: TokenRequest,
   secrets: ReadonlyArray<Redacted.Redacted<string>>,
@@ -232,11 +233,7 @@ export const requestToken = (
     const secrets = secretsOf(endpoint, request)
     const httpRequest = buildRequest(endpoint, url, request)
     const sentAt = yield* Clock.currentTimeMillis
-    const exchange = client.execute(httpRequest).pipe(
-      Effect.flatMap((response) => Effect.map(response.text, (text) => [response, text] as const)),
-      Effect.scoped
-    )
-    const [response, text] = yield* exchange.pipe(
+    const { text, ...response } = yield* exchange(client, httpRequest, endpoint.maxResponseBytes).pipe(
       Effect.timeoutFail({
         duration: endpoint.timeout,
         onTimeout: () =>
@@ -247,6 +244,16 @@ export const requestToken = (
           })
       }),
       Effect.catchTags({
+        ExchangeRefused: (e) =>
+          Effect.fail(
+            new TokenResponseError({
+              reason: e.reason,
+              url: endpoint.url,
+              status: e.status,
+              detail: e.detail,
+              excerpt: ""
+            })
+          ),
         RequestError: (e) =>
           Effect.fail(
             new TokenRequestError({

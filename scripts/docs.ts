@@ -25,7 +25,11 @@ import { fileURLToPath } from "node:url"
 import { undocumentedMembers } from "./undocumentedMembers.js"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const allPackages = ["core", "centrapay", "paysera", "cryptofuse", "autopay", "sandbox", "platform-node"]
+// Every public (non-private) package of the workspace.
+const allPackages = fs.readdirSync(path.join(root, "packages")).sort().filter((name) => {
+  const file = path.join(root, "packages", name, "package.json")
+  return fs.existsSync(file) && JSON.parse(fs.readFileSync(file, "utf8")).private !== true
+})
 // `npm run docs -- core sandbox`: only these packages (examples still resolve every package)
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"))
 const packages = only.length > 0 ? allPackages.filter((name) => only.includes(name)) : allPackages
@@ -68,7 +72,7 @@ fs.writeFileSync(
     {
       srcDir: "src",
       outDir: path.relative(work, outDir),
-      exclude: ["src/*/internal/**/*.ts"],
+      exclude: ["src/*/internal/**/*.ts", "src/*/bin.ts"],
       enforceDescriptions: !draft,
       enforceExamples: !draft,
       enforceVersion: true,

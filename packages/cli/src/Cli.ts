@@ -33,6 +33,13 @@ import { exitCodes } from "./internal/exitCodes.js"
  * | 9 | the sandbox could not start (a port is taken: move it with `--port-base`) |
  * | 130 | interrupted (Ctrl-C) |
  *
+ * @example
+ * ```ts
+ * import { Cli } from "@auth-pipeline/cli"
+ *
+ * assert.strictEqual(Cli.ExitCode.notSignedIn, 5) // `auth-pipeline whoami` before `login`
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -53,6 +60,13 @@ export const ExitCode: {
 /**
  * One of the {@link ExitCode} values.
  *
+ * @example
+ * ```ts
+ * import { Cli } from "@auth-pipeline/cli"
+ *
+ * const usage: Cli.ExitCode = Cli.ExitCode.usage
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -60,6 +74,13 @@ export type ExitCode = typeof ExitCode[keyof typeof ExitCode]
 
 /**
  * The package's version, as the `--version` flag prints it.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@auth-pipeline/cli"
+ *
+ * assert.match(Cli.version, /^\d+\.\d+\.\d+/)
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -70,6 +91,15 @@ export const version: string = internal.version
  * The root `auth-pipeline` command with its subcommands `sandbox`, `token`, `login`, `logout`,
  * `whoami` and `store`, for `Command.run` or to nest under another command. Its handlers need
  * the Node services (`NodeContext.layer`) and an `HttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@auth-pipeline/cli"
+ * import { Command } from "@effect/cli"
+ *
+ * // The same command under another name, e.g. inside a bigger tool.
+ * const run = Command.run(Cli.command, { name: "my-tool auth", version: Cli.version })
+ * ```
  *
  * @since 0.1.0
  * @category commands
@@ -86,7 +116,10 @@ export const command: typeof internal.command = internal.command
  * import { Cli } from "@auth-pipeline/cli"
  * import { Effect } from "effect"
  *
- * const code = await Effect.runPromise(Cli.run(["node", "auth-pipeline", "token", "paysera", "--sandbox"]))
+ * // With `auth-pipeline sandbox` running: a sandbox token, printed as an Authorization header.
+ * const program = Cli.run(["node", "auth-pipeline", "token", "paysera", "--sandbox"]).pipe(
+ *   Effect.tap((code) => Effect.log(`exit code ${code}`))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -97,6 +130,14 @@ export const run: (args: ReadonlyArray<string>) => Effect.Effect<number> = inter
 /**
  * Runs the process (what the `auth-pipeline` binary does): {@link run} on `process.argv`; Ctrl-C
  * or SIGTERM interrupts it (servers and listeners close), then the process exits with the code.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@auth-pipeline/cli"
+ *
+ * // A bin script of your own: the whole program, with the process's arguments.
+ * export const start = () => Cli.main(process.argv)
+ * ```
  *
  * @since 0.1.0
  * @category running

@@ -2,6 +2,15 @@
  * The `auth-pipeline` command: a local sandbox of every provider, tokens for scripts, the
  * Centrapay user login, the token store.
  *
+ * @example
+ * ```ts
+ * import { Cli } from "@auth-pipeline/cli"
+ * import { Effect } from "effect"
+ *
+ * // What `auth-pipeline --version` does, from a program.
+ * Effect.runPromise(Cli.run(["node", "auth-pipeline", "--version"])).then((code) => assert.strictEqual(code, 0))
+ * ```
+ *
  * @since 0.1.0
  */
 

@@ -74,18 +74,45 @@ export class Unauthorized extends Data.TaggedError("Unauthorized")<{
  * loopback host (`Insecure`, RFC 6750 §5.3), or its origin is neither the API's nor one of the
  * allowed origins (`ForeignOrigin`). Carries no credential.
  *
+ * @example
+ * ```ts
+ * import { AccessToken, AuthenticatedClient, TokenCache } from "@auth-pipeline/core"
+ * import { HttpClient, HttpClientResponse } from "@effect/platform"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const api = HttpClient.make((request) => Effect.succeed(HttpClientResponse.fromWeb(request, new Response("{}"))))
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const cache = yield* TokenCache.make({
+ *     acquire: Effect.succeed(AccessToken.make({ value: Redacted.make("t"), issuedAt: 0 }))
+ *   })
+ *   const client = AuthenticatedClient.make(api, cache, { baseUrl: "https://api.example.com" })
+ *   const error = yield* Effect.flip(client.get("https://elsewhere.example.net/steal"))
+ *   assert.strictEqual(error._tag === "DisallowedUrl" && error.reason, "ForeignOrigin")
+ * }))
+ * Effect.runPromise(program)
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export class DisallowedUrl extends Data.TaggedError("DisallowedUrl")<{
+  /**
+   * `InvalidUrl` (does not parse, or carries user info), `Insecure` (neither https nor http on a
+   * loopback host) or `ForeignOrigin` (not the base URL's origin nor an allowed one).
+   */
   readonly reason: "InvalidUrl" | "Insecure" | "ForeignOrigin"
+  /** The request's method. */
   readonly method: string
   /** The request URL without user info, query or fragment. */
   readonly url: string
   /** Why, in words. */
   readonly detail: string
 }> {
-  /** @since 0.1.0 */
+  /**
+   * Names the request (without query or user info) and why it was not sent.
+   *
+   * @since 0.1.0
+   */
   override get message(): string {
     return `${this.method} ${this.url} was not sent, no credential goes there (${this.reason}): ${this.detail}`
   }
@@ -93,6 +120,17 @@ export class DisallowedUrl extends Data.TaggedError("DisallowedUrl")<{
 
 /**
  * Where an authenticated client may send its credential.
+ *
+ * @example
+ * ```ts
+ * import type { AuthenticatedClient } from "@auth-pipeline/core"
+ *
+ * // The API, and its file host, may receive the token; any other origin gets DisallowedUrl.
+ * const destinations: AuthenticatedClient.DestinationOptions = {
+ *   baseUrl: "https://api.example.com/v1",
+ *   allowedOrigins: ["https://files.example.com"]
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -123,6 +161,17 @@ const isAbsolute = (url: string): boolean => {
 /**
  * Resolves a request URL against an API base URL: a relative URL is appended to `baseUrl` (its
  * path kept: `https://api.example.com/v1` + `/things`), an absolute URL is left as it is.
+ *
+ * @example
+ * ```ts
+ * import { AuthenticatedClient } from "@auth-pipeline/core"
+ *
+ * import { HttpClientRequest } from "@effect/platform"
+ *
+ * const resolve = AuthenticatedClient.resolveUrl("https://api.example.com/v1")
+ * assert.strictEqual(resolve(HttpClientRequest.get("/things")).url, "https://api.example.com/v1/things")
+ * assert.strictEqual(resolve(HttpClientRequest.get("https://files.example.com/a")).url, "https://files.example.com/a")
+ * ```
  *
  * @since 0.1.0
  * @category combinators

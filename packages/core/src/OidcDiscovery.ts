@@ -190,6 +190,13 @@ export const defaultTtl: Duration.Duration = Duration.hours(1)
 /**
  * Options of {@link discover} and {@link cached}.
  *
+ * @example
+ * ```ts
+ * import type { OidcDiscovery } from "@auth-pipeline/core"
+ *
+ * const options: OidcDiscovery.FetchOptions = { timeout: "5 seconds", maxResponseBytes: 64 * 1024 }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */

@@ -46,7 +46,8 @@ export type BodyEncoding = "form" | "json"
  *   bodyEncoding: "form",
  *   headers: { "user-agent": "my-app/1.0" },
  *   timeout: Duration.seconds(10),
- *   tokenTypes: TokenEndpoint.defaultTokenTypes
+ *   tokenTypes: TokenEndpoint.defaultTokenTypes,
+ *   maxResponseBytes: TokenEndpoint.defaultMaxResponseBytes
  * }
  * ```
  *

@@ -530,9 +530,9 @@ export const start: (options?: Options) => Effect.Effect<CentrapayOidc, OidcServ
  * ```ts
  * import { CentrapayOidc } from "@auth-pipeline/sandbox"
  *
- * // The URL a CLI printed ("Open this URL in a browser to sign in: ...")
- * declare const printed: string
- * const signedIn = CentrapayOidc.signInAt(printed) // Effect<URL, LoginError>: the callback it delivered
+ * // Given the URL a CLI printed ("Open this URL in a browser to sign in: ..."), sign in as the
+ * // sandbox's default user: yields the callback URL it delivered to the CLI's listener.
+ * const signIn = (printed: string) => CentrapayOidc.signInAt(printed)
  * ```
  *
  * @since 0.1.0

@@ -197,7 +197,7 @@ export type CacheOptions = Omit<
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ProviderAuth.CommonOptions {
   /** The client id from the Autopay dashboard, sent as the JSON member `client_id`. */
   readonly clientId: string
   /** The client secret, sent as the JSON member `client_secret`. */
@@ -242,7 +242,8 @@ export const make = (
   options: Options
 ): Effect.Effect<ProviderAuth.ProviderAuth, TokenError.TokenRequestError, HttpClient.HttpClient | Scope.Scope> =>
   ProviderAuth.clientCredentials({
-    name,
+    name: options.name ?? name,
+    requestSpans: options.requestSpans,
     endpoint: TokenEndpoint.make({
       url: options.tokenUrl ?? tokenUrl,
       // client_secret_post with a JSON body: client_id and client_secret become JSON members.

@@ -19,6 +19,7 @@
  */
 import * as CredentialScheme from "@auth-pipeline/core/CredentialScheme"
 import * as OidcClient from "@auth-pipeline/core/OidcClient"
+import type * as ProviderAuth from "@auth-pipeline/core/ProviderAuth"
 import * as ProviderConfig from "@auth-pipeline/core/ProviderConfig"
 import type * as TokenCache from "@auth-pipeline/core/TokenCache"
 import type * as TokenStore from "@auth-pipeline/core/TokenStore"
@@ -192,7 +193,7 @@ export type CacheOptions = Omit<
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ProviderAuth.CommonOptions {
   /** The OAuth client id Centrapay support issued for the application. */
   readonly clientId: string
   /** The default redirect URI (a web URL or an app scheme such as `com.example.yourapp://oidc-callback`). */
@@ -244,7 +245,8 @@ export const make = (
   options: Options
 ): Effect.Effect<OidcClient.OidcClient<Claims>, never, HttpClient.HttpClient | Scope.Scope> =>
   OidcClient.make({
-    name,
+    name: options.name ?? name,
+    requestSpans: options.requestSpans,
     issuer: options.issuer ?? issuer,
     clientId: options.clientId,
     redirectUri: options.redirectUri,

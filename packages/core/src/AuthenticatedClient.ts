@@ -422,7 +422,7 @@ export const make = <E, E2, Err, R>(
   const scheme = options?.scheme ?? CredentialScheme.bearer
   const rejected = options?.invalidTokenInBody ? rejectedByStatusOrBody : rejectedByStatus
   const name = CredentialScheme.headerName(scheme)
-  const retries = Metric.tagged(Metrics.unauthorizedRetries, "cache", tokens.name ?? "default")
+  const retries = Metric.tagged(Metrics.unauthorizedRetries, Metrics.providerTag, tokens.name ?? "default")
   // The response and any HttpClientError leave with a copy of the request that has no credential.
   const send = (request: HttpClientRequest.HttpClientRequest, token: AccessToken) =>
     RedactHttp.exchange(

@@ -1,14 +1,55 @@
 /**
- * Effect `Metric`s reported by token caches and authenticated clients. Each is tagged with the
- * cache's `name` (e.g. the provider), so several providers in one app are told apart.
+ * Effect `Metric`s reported by token caches, token requests and authenticated clients, named in
+ * the `auth_pipeline_*` form with their unit (`_seconds`, `_total`). Every metric carries the tag
+ * `provider`: the cache's `name` (a provider package's `name` option, so two accounts of one
+ * provider are told apart). Export them with `@effect/opentelemetry` (see
+ * `docs/observability.md`); no metric ever carries a token or a secret.
+ *
+ * | metric | kind | tags |
+ * | --- | --- | --- |
+ * | `auth_pipeline_token_requests_total` | counter | provider, grant_type, outcome |
+ * | `auth_pipeline_token_request_duration_seconds` | histogram | provider, grant_type, outcome |
+ * | `auth_pipeline_token_cache_hits_total` | counter | provider |
+ * | `auth_pipeline_token_waits_total` | counter | provider |
+ * | `auth_pipeline_token_wait_duration_seconds` | histogram | provider |
+ * | `auth_pipeline_token_expires_in_seconds` | gauge | provider |
+ * | `auth_pipeline_token_expiry_timestamp_seconds` | gauge | provider |
+ * | `auth_pipeline_background_refreshes_total` | counter | provider |
+ * | `auth_pipeline_background_refresh_failures_total` | counter | provider, error_type |
+ * | `auth_pipeline_token_failures_total` | counter | provider, error_type |
+ * | `auth_pipeline_unauthorized_retries_total` | counter | provider |
+ * | `auth_pipeline_rate_limit_waits_total` | counter | provider |
+ * | `auth_pipeline_rate_limit_wait_duration_seconds` | histogram | provider |
  *
  * @since 0.1.0
  */
 import * as Metric from "effect/Metric"
+import * as MetricBoundaries from "effect/MetricBoundaries"
 
 /**
- * Token endpoint calls made by caches (every attempt, retries included), tagged `outcome`
- * (`success` | `failure`).
+ * The tag every metric carries: the token cache's `name`.
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "@auth-pipeline/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * const hits = (provider: string) =>
+ *   Effect.map(Metric.value(Metric.tagged(Metrics.cacheHits, Metrics.providerTag, provider)), (s) => s.count)
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const providerTag = "provider"
+
+// Seconds from 5 ms to ~41 s (exponential): token requests and the waits behind them.
+const secondsBoundaries = MetricBoundaries.exponential({ start: 0.005, factor: 2, count: 14 })
+
+/**
+ * Token endpoint calls (every attempt, retries included), tagged `grant_type`
+ * (`client_credentials`, `refresh_token`, `authorization_code`, ...) and `outcome` (`success` |
+ * `failure`).
  *
  * @example
  * ```ts
@@ -17,7 +58,7 @@ import * as Metric from "effect/Metric"
  *
  * // failed token requests of the "paysera" cache so far
  * const failedRequests = Metric.value(
- *   Metrics.tokenRequests.pipe(Metric.tagged("cache", "paysera"), Metric.tagged("outcome", "failure"))
+ *   Metrics.tokenRequests.pipe(Metric.tagged("provider", "paysera"), Metric.tagged("outcome", "failure"))
  * ).pipe(Effect.map((state) => state.count))
  * ```
  *
@@ -30,6 +71,27 @@ export const tokenRequests = Metric.counter("auth_pipeline_token_requests_total"
 })
 
 /**
+ * How long token requests took, in seconds, from sending the request to the validated answer,
+ * tagged like {@link tokenRequests}.
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "@auth-pipeline/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * const slowest = Effect.map(Metric.value(Metrics.tokenRequestDuration), (state) => state.max)
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenRequestDuration = Metric.histogram(
+  "auth_pipeline_token_request_duration_seconds",
+  secondsBoundaries,
+  "Token request latency in seconds"
+)
+
+/**
  * Token reads answered from the cache without waiting.
  *
  * @example
@@ -37,8 +99,8 @@ export const tokenRequests = Metric.counter("auth_pipeline_token_requests_total"
  * import { Metrics } from "@auth-pipeline/core"
  * import { Effect, Metric } from "effect"
  *
- * const hits = (cache: string) =>
- *   Effect.map(Metric.value(Metric.tagged(Metrics.cacheHits, "cache", cache)), (state) => state.count)
+ * const hits = (provider: string) =>
+ *   Effect.map(Metric.value(Metric.tagged(Metrics.cacheHits, "provider", provider)), (state) => state.count)
  * ```
  *
  * @since 0.1.0
@@ -50,6 +112,85 @@ export const cacheHits = Metric.counter("auth_pipeline_token_cache_hits_total", 
 })
 
 /**
+ * Token reads that had to wait for a fetch (no usable token: the first call, after expiry, after
+ * a 401), whether they started the fetch or joined one in flight.
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "@auth-pipeline/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * const waits = Effect.map(Metric.value(Metrics.waits), (state) => state.count)
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const waits = Metric.counter("auth_pipeline_token_waits_total", {
+  description: "Token reads that waited for a token fetch",
+  incremental: true
+})
+
+/**
+ * How long the token reads counted by {@link waits} waited, in seconds.
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "@auth-pipeline/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * const waited = Effect.map(Metric.value(Metrics.waitDuration), (state) => state.sum)
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const waitDuration = Metric.histogram(
+  "auth_pipeline_token_wait_duration_seconds",
+  secondsBoundaries,
+  "Time token reads waited for a fetch, in seconds"
+)
+
+/**
+ * Seconds until the current token expires (negative once it has), set whenever a token is
+ * stored and refreshed at most once a second while the token is read. For alerting on a store
+ * nobody reads, {@link expiryTimestamp} is exact at any time.
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "@auth-pipeline/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * const left = Effect.map(Metric.value(Metric.tagged(Metrics.expiresIn, "provider", "paysera")), (s) => s.value)
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const expiresIn = Metric.gauge("auth_pipeline_token_expires_in_seconds", {
+  description: "Seconds until the current token expires"
+})
+
+/**
+ * When the current token expires, in seconds since the Unix epoch (Prometheus style:
+ * `auth_pipeline_token_expiry_timestamp_seconds - time()` is the time left).
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "@auth-pipeline/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * const expiry = Effect.map(Metric.value(Metrics.expiryTimestamp), (s) => new Date(s.value * 1000))
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const expiryTimestamp = Metric.gauge("auth_pipeline_token_expiry_timestamp_seconds", {
+  description: "When the current token expires, in seconds since the Unix epoch"
+})
+
+/**
  * Background refreshes started ahead of expiry.
  *
  * @example
@@ -57,8 +198,8 @@ export const cacheHits = Metric.counter("auth_pipeline_token_cache_hits_total", 
  * import { Metrics } from "@auth-pipeline/core"
  * import { Effect, Metric } from "effect"
  *
- * const refreshes = (cache: string) =>
- *   Effect.map(Metric.value(Metric.tagged(Metrics.backgroundRefreshes, "cache", cache)), (state) => state.count)
+ * const refreshes = (provider: string) =>
+ *   Effect.map(Metric.value(Metric.tagged(Metrics.backgroundRefreshes, "provider", provider)), (s) => s.count)
  * ```
  *
  * @since 0.1.0
@@ -70,16 +211,36 @@ export const backgroundRefreshes = Metric.counter("auth_pipeline_background_refr
 })
 
 /**
- * Requests re-sent once after a 401 with a new token.
+ * Background refreshes that failed, tagged `error_type` (the error's tag or OAuth error code);
+ * callers keep the current token until it expires.
  *
  * @example
  * ```ts
  * import { Metrics } from "@auth-pipeline/core"
  * import { Effect, Metric } from "effect"
  *
- * // tagged with the token source's name, as the caches are
- * const retries = (cache: string) =>
- *   Effect.map(Metric.value(Metric.tagged(Metrics.unauthorizedRetries, "cache", cache)), (state) => state.count)
+ * const failed = Effect.map(Metric.value(Metrics.backgroundRefreshFailures), (s) => s.count)
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const backgroundRefreshFailures = Metric.counter("auth_pipeline_background_refresh_failures_total", {
+  description: "Background token refreshes that failed",
+  incremental: true
+})
+
+/**
+ * Requests re-sent once with a new token after the API rejected the old one (401, or
+ * `invalid_token` in the body).
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "@auth-pipeline/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * const retries = (provider: string) =>
+ *   Effect.map(Metric.value(Metric.tagged(Metrics.unauthorizedRetries, "provider", provider)), (s) => s.count)
  * ```
  *
  * @since 0.1.0
@@ -91,17 +252,16 @@ export const unauthorizedRetries = Metric.counter("auth_pipeline_unauthorized_re
 })
 
 /**
- * Token fetches that failed (after retries), tagged `error` with the error's tag.
+ * Token fetches that failed after their retries (a caller got the error), tagged `error_type`.
  *
  * @example
  * ```ts
  * import { Metrics } from "@auth-pipeline/core"
  * import { Effect, Metric } from "effect"
  *
- * const refusedCredentials = (cache: string) =>
- *   Metric.value(Metrics.failures.pipe(Metric.tagged("cache", cache), Metric.tagged("error", "OAuthError"))).pipe(
- *     Effect.map((state) => state.count)
- *   )
+ * const invalidClient = Metric.value(
+ *   Metrics.failures.pipe(Metric.tagged("provider", "paysera"), Metric.tagged("error_type", "invalid_client"))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -111,3 +271,43 @@ export const failures = Metric.counter("auth_pipeline_token_failures_total", {
   description: "Token fetches that failed after retries",
   incremental: true
 })
+
+/**
+ * 429 answers from an API that the client waited out before re-sending (the `rateLimit` option's
+ * `retryOnce`).
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "@auth-pipeline/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * const waited = Effect.map(Metric.value(Metrics.rateLimitWaits), (s) => s.count)
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const rateLimitWaits = Metric.counter("auth_pipeline_rate_limit_waits_total", {
+  description: "Rate-limited requests waited out and re-sent",
+  incremental: true
+})
+
+/**
+ * How long the waits counted by {@link rateLimitWaits} lasted, in seconds.
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "@auth-pipeline/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * const total = Effect.map(Metric.value(Metrics.rateLimitWaitDuration), (s) => s.sum)
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const rateLimitWaitDuration = Metric.histogram(
+  "auth_pipeline_rate_limit_wait_duration_seconds",
+  MetricBoundaries.exponential({ start: 0.1, factor: 2, count: 12 }),
+  "Time waited for a rate limit window, in seconds"
+)

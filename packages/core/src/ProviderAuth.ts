@@ -126,6 +126,34 @@ export interface ClientOptions {
   readonly invalidTokenInBody?: boolean | undefined
   /** Turn 429s into `RateLimited`, optionally waiting and re-sending once. Off by default. */
   readonly rateLimit?: RateLimit.Options | undefined
+  /**
+   * `false` drops the platform client's span of each API request (its attributes, header
+   * redaction and trace propagation cost CPU on every request) while the library's token spans
+   * stay. Worth it where nothing exports spans; see `docs/observability.md`. Default `true`.
+   */
+  readonly requestSpans?: boolean | undefined
+}
+
+/**
+ * What every provider package's `layer` options share: a `name` that tells two accounts of one
+ * provider apart in spans and metrics, and {@link ClientOptions.requestSpans}.
+ *
+ * @example
+ * ```ts
+ * import type { ProviderAuth } from "@auth-pipeline/core"
+ *
+ * // A second Paysera account, told apart from the first in every metric and span.
+ * const options: ProviderAuth.CommonOptions = { name: "paysera-eu", requestSpans: false }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommonOptions {
+  /** The name of the provider's token cache, its spans and its metrics. Default: the provider's. */
+  readonly name?: string | undefined
+  /** {@link ClientOptions.requestSpans}. Default `true`. */
+  readonly requestSpans?: boolean | undefined
 }
 
 /**
@@ -154,7 +182,8 @@ export const fromCache = <E>(
   base: HttpClient.HttpClient,
   options: ClientOptions = {}
 ): ProviderAuth<E> => {
-  const authenticated = AuthenticatedClient.make(base, cache, {
+  const inner = options.requestSpans === false ? HttpClient.withTracerDisabledWhen(base, () => true) : base
+  const authenticated = AuthenticatedClient.make(inner, cache, {
     scheme: options.scheme,
     invalidTokenInBody: options.invalidTokenInBody,
     baseUrl: options.baseUrl,
@@ -163,7 +192,7 @@ export const fromCache = <E>(
   })
   const limited: HttpClient.HttpClient.With<ClientError<E>> = options.rateLimit === undefined
     ? authenticated
-    : RateLimit.make(authenticated, options.rateLimit)
+    : RateLimit.make(authenticated, { name: cache.name, ...options.rateLimit })
   // Resolve relative URLs first, so every layer below (and its errors) sees the full URL.
   const client = options.baseUrl === undefined
     ? limited

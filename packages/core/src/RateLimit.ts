@@ -12,8 +12,10 @@ import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import { parseRetryAfter } from "./internal/tokenRequest.js"
+import * as Metrics from "./Metrics.js"
 
 /**
  * What a response says about the rate limit.
@@ -151,6 +153,8 @@ export interface Options {
   readonly retryOnce?: boolean | undefined
   /** The longest wait before that one retry; a longer reset fails at once. Default 60 s. */
   readonly maxWait?: Duration.DurationInput | undefined
+  /** The `provider` tag of the wait metrics (`Metrics.rateLimitWaits`). Default `"default"`. */
+  readonly name?: string | undefined
 }
 
 /**
@@ -178,6 +182,15 @@ export const make = <E, R>(
   options: Options = {}
 ): HttpClient.HttpClient.With<E | RateLimited, R> => {
   const maxWait = Duration.decode(options.maxWait ?? "60 seconds")
+  const provider = options.name ?? "default"
+  const waited = (wait: Duration.Duration) =>
+    Effect.zipRight(
+      Metric.increment(Metric.tagged(Metrics.rateLimitWaits, Metrics.providerTag, provider)),
+      Metric.update(
+        Metric.tagged(Metrics.rateLimitWaitDuration, Metrics.providerTag, provider),
+        Duration.toMillis(wait) / 1000
+      )
+    )
   const failWith = (
     request: HttpClientRequest.HttpClientRequest,
     response: HttpClientResponse.HttpClientResponse,
@@ -205,6 +218,7 @@ export const make = <E, R>(
         if (Duration.greaterThan(wait, maxWait)) return failWith(request, response, false)
         return Effect.ignore(response.arrayBuffer).pipe(
           Effect.zipRight(Effect.sleep(wait)),
+          Effect.zipRight(waited(wait)),
           Effect.zipRight(client.execute(request)),
           Effect.flatMap((second) => (second.status === 429 ? failWith(request, second, true) : Effect.succeed(second)))
         )

@@ -14,6 +14,7 @@ import * as Redacted from "effect/Redacted"
 import type { ClientAuthentication } from "./ClientAuthentication.js"
 import { credentials as credentialsOf } from "./ClientAuthentication.js"
 import { exchange } from "./internal/exchange.js"
+import { annotateOutcome, serverAttributes } from "./internal/telemetry.js"
 import { defaultMaxResponseBytes, validateUrl } from "./TokenEndpoint.js"
 
 /**
@@ -125,4 +126,10 @@ export const revoke = (options: {
     if (status !== 200) {
       return yield* new RevocationError({ reason: "Status", url, status })
     }
-  }).pipe(Effect.withSpan("auth-pipeline.token_revocation", { attributes: { "http.url": options.url } }))
+  }).pipe(
+    annotateOutcome,
+    Effect.withSpan("auth_pipeline.token_revocation", {
+      kind: "client",
+      attributes: { "http.request.method": "POST", ...serverAttributes(options.url) }
+    })
+  )

@@ -86,7 +86,7 @@ describe("secrets never leak", () => {
           }
         }
         expect(observed.logs.length).toBeGreaterThan(0)
-        expect(observed.spans.map((s) => s.name)).toContain("auth-pipeline.token_request")
+        expect(observed.spans.map((s) => s.name)).toContain("auth_pipeline.token_request")
         expectClean(observed.text())
       }))
   }
@@ -165,9 +165,9 @@ describe("secrets never leak", () => {
         expect(Redacted.value(token.value)).toBe(ACCESS_TOKEN)
         expectClean(renderings(token))
       }
-      const span = observed.spans.find((s) => s.name === "auth-pipeline.token_request")!
-      expect(span.attributes.get("oauth.outcome")).toBe("success")
-      expect(span.attributes.get("oauth.grant_type")).toBe("client_credentials")
+      const span = observed.spans.find((s) => s.name === "auth_pipeline.token_request")!
+      expect(span.attributes.get("auth_pipeline.outcome")).toBe("success")
+      expect(span.attributes.get("auth_pipeline.grant_type")).toBe("client_credentials")
       expect(observed.spans.some((s) => s.name.startsWith("http.client"))).toBe(true)
       expectClean(observed.text())
     }))

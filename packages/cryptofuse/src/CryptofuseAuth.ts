@@ -175,7 +175,7 @@ export type CacheOptions = Omit<TokenCache.Options<TokenError.TokenError, never>
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ProviderAuth.CommonOptions {
   /** The OAuth client id of the Cryptofuse account. */
   readonly clientId: string
   /** The client secret, sent with HTTP Basic or in the body (see `clientAuthentication`). */
@@ -241,7 +241,8 @@ export const make = (
 ): Effect.Effect<ProviderAuth.ProviderAuth, TokenError.TokenRequestError, HttpClient.HttpClient | Scope.Scope> => {
   const method = options.clientAuthentication ?? defaultClientAuthentication
   return ProviderAuth.clientCredentials({
-    name,
+    name: options.name ?? name,
+    requestSpans: options.requestSpans,
     endpoint: TokenEndpoint.make({
       url: options.tokenUrl ?? tokenUrlFor(options.baseUrl),
       clientAuthentication: method === "client_secret_post"

@@ -181,7 +181,7 @@ describe("no credential escapes, provider by provider", () => {
       }
       const issued = (yield* Effect.forEach(all, (p) => issuedBy(p.emulator))).flat()
       expect(observed.logs.length).toBeGreaterThan(0)
-      expect(observed.spans.some((s) => s.name === "auth-pipeline.token_request")).toBe(true)
+      expect(observed.spans.some((s) => s.name === "auth_pipeline.token_request")).toBe(true)
       scan(observed, rendered, [...configured, ...issued])
     }))
 

@@ -176,7 +176,7 @@ export type CacheOptions = Omit<TokenCache.Options<TokenError.TokenError, never>
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ProviderAuth.CommonOptions {
   /** The client id Paysera issued for the project. */
   readonly clientId: string
   /** The client secret, sent in the form body (`client_secret_post`). */
@@ -230,7 +230,8 @@ export const make = (
   options: Options
 ): Effect.Effect<ProviderAuth.ProviderAuth, TokenError.TokenRequestError, HttpClient.HttpClient | Scope.Scope> =>
   ProviderAuth.clientCredentials({
-    name,
+    name: options.name ?? name,
+    requestSpans: options.requestSpans,
     endpoint: TokenEndpoint.make({
       url: options.tokenUrl ?? tokenUrl,
       clientAuthentication: ClientAuthentication.clientSecretPost(options.clientId, options.clientSecret)

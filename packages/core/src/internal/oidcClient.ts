@@ -29,6 +29,7 @@ import * as TokenCache from "../TokenCache.js"
 import * as TokenEndpoint from "../TokenEndpoint.js"
 import * as TokenError from "../TokenError.js"
 import * as TokenStore from "../TokenStore.js"
+import { annotateOutcome } from "./telemetry.js"
 
 const isTransient = (error: RefreshError): boolean => {
   switch (error._tag) {
@@ -177,7 +178,10 @@ export const make = <A, I>(
         const claims = yield* verify(token, { nonce: request.nonce })
         yield* cache.set(token)
         return { token, claims } satisfies Session<A>
-      }).pipe(Effect.withSpan("OidcClient.callback", { attributes: { "auth.provider": options.name } }))
+      }).pipe(
+        annotateOutcome,
+        Effect.withSpan("auth_pipeline.oidc.callback", { attributes: { "auth_pipeline.provider": options.name } })
+      )
 
     const loginLoopback = (loginOptions: LoopbackLoginOptions = {}) =>
       Effect.scoped(

@@ -18,6 +18,7 @@ import type { Options, TokenCache, TokenCacheError } from "../TokenCache.js"
 import { defaultDeadline, ReauthenticationRequired, TokenBudgetExceeded, TokenDeadlineExceeded } from "../TokenCache.js"
 import * as TokenError from "../TokenError.js"
 import * as TokenStore from "../TokenStore.js"
+import { annotateOutcome, errorType } from "./telemetry.js"
 
 type Trigger = "foreground" | "background" | "forced"
 
@@ -34,10 +35,7 @@ const isTokenError = (u: unknown): u is TokenError.TokenError =>
 const isInvalidGrant = (u: unknown): u is TokenError.OAuthError =>
   isTokenError(u) && u._tag === "OAuthError" && u.error === "invalid_grant"
 
-const errorTag = (u: unknown): string =>
-  typeof u === "object" && u !== null && "_tag" in u && typeof u._tag === "string" ? u._tag : "unknown"
-
-const errorMessage = (u: unknown): string => (u instanceof Error ? u.message : errorTag(u))
+const errorMessage = (u: unknown): string => (u instanceof Error ? u.message : errorType(u))
 
 /** A copy of the token that expired at `now`: unusable, but its refresh token is kept. */
 const expired = (token: AccessToken, now: number): AccessToken =>
@@ -83,11 +81,14 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     const refresher = yield* FiberHandle.make<void, never>()
     const budgetLog = yield* Ref.make<ReadonlyArray<number>>([])
 
-    const hits = Metric.tagged(Metrics.cacheHits, "cache", name)
-    const requestsOk = Metric.tagged(Metric.tagged(Metrics.tokenRequests, "cache", name), "outcome", "success")
-    const requestsFailed = Metric.tagged(Metric.tagged(Metrics.tokenRequests, "cache", name), "outcome", "failure")
-    const bgRefreshes = Metric.tagged(Metrics.backgroundRefreshes, "cache", name)
-    const failures = Metric.tagged(Metrics.failures, "cache", name)
+    const hits = Metric.tagged(Metrics.cacheHits, Metrics.providerTag, name)
+    const bgRefreshes = Metric.tagged(Metrics.backgroundRefreshes, Metrics.providerTag, name)
+    const bgFailures = Metric.tagged(Metrics.backgroundRefreshFailures, Metrics.providerTag, name)
+    const failures = Metric.tagged(Metrics.failures, Metrics.providerTag, name)
+    const waits = Metric.tagged(Metrics.waits, Metrics.providerTag, name)
+    const waitDuration = Metric.tagged(Metrics.waitDuration, Metrics.providerTag, name)
+    const expiresInGauge = Metric.tagged(Metrics.expiresIn, Metrics.providerTag, name)
+    const expiryGauge = Metric.tagged(Metrics.expiryTimestamp, Metrics.providerTag, name)
 
     // The budget counts tokens obtained in the window; failed attempts are bounded by the retry
     // policy instead, so an outage of the token endpoint cannot use the budget up.
@@ -133,12 +134,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       const loop = (attempt: number, deadlineAt: number): Effect.Effect<AccessToken, E | TokenBudgetExceeded> =>
         checkBudget.pipe(
           Effect.zipRight(
-            source.pipe(
-              Effect.tapBoth({
-                onFailure: () => Metric.increment(requestsFailed),
-                onSuccess: () => Effect.zipRight(Metric.increment(requestsOk), recordIssued)
-              })
-            )
+            Effect.tap(source, () => recordIssued)
           ),
           Effect.catchAll((error) => {
             if (error instanceof TokenBudgetExceeded || attempt >= maxRetries || !isTransient(error as E)) {
@@ -172,7 +168,11 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     // Bumped by set() and clear(): a fetch that started before them must not overwrite their result.
     const epoch = yield* Ref.make(0)
     const persist = (token: AccessToken) =>
-      store.set(Option.some(token)).pipe(Effect.zipRight(schedule(token)), Effect.as(token))
+      store.set(Option.some(token)).pipe(
+        Effect.zipRight(schedule(token)),
+        Effect.zipRight(Effect.sync(() => reportExpiry(token, clock.unsafeCurrentTimeMillis()))),
+        Effect.as(token)
+      )
     const save = (token: AccessToken, startedAt: number): Effect.Effect<AccessToken, TokenCacheError<E>> =>
       Effect.flatMap(Ref.get(epoch), (now) =>
         now === startedAt
@@ -206,7 +206,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         if (refreshWith !== undefined && Option.isSome(refreshable)) {
           const previous = refreshable.value
           const refreshToken = Option.getOrThrow(previous.refreshToken)
-          yield* Effect.annotateCurrentSpan("oauth.grant_type", "refresh_token")
+          yield* Effect.annotateCurrentSpan("auth_pipeline.grant_type", "refresh_token")
           const result = yield* Effect.either(
             attempts(Effect.provide(refreshWith(refreshToken), context), retries, within)
           )
@@ -231,20 +231,16 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         if (acquire === undefined) {
           return yield* Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
         }
-        yield* Effect.annotateCurrentSpan("oauth.grant_type", "acquire")
+        yield* Effect.annotateCurrentSpan("auth_pipeline.grant_type", "acquire")
         return yield* save(yield* attempts(acquire, retries, within), startedAt)
       }).pipe(
-        Effect.tapBoth({
-          onFailure: (e) =>
-            Effect.zipRight(
-              Metric.increment(Metric.tagged(failures, "error", errorTag(e))),
-              Effect.annotateCurrentSpan({ "auth_pipeline.outcome": "failure", "auth_pipeline.error": errorTag(e) })
-            ),
-          onSuccess: () => Effect.annotateCurrentSpan("auth_pipeline.outcome", "success")
+        Effect.tapError((e) => Metric.increment(Metric.tagged(failures, "error_type", errorType(e)))),
+        annotateOutcome,
+        Effect.withSpan("auth_pipeline.token_cache.fetch", {
+          attributes: { "auth_pipeline.provider": name, "auth_pipeline.trigger": trigger }
         }),
-        Effect.withSpan("auth-pipeline.token_cache.fetch", {
-          attributes: { "auth_pipeline.cache": name, "auth_pipeline.trigger": trigger }
-        })
+        // Metrics of the token requests made for this cache (Metrics.tokenRequests, ...) carry its name.
+        Effect.tagMetrics(Metrics.providerTag, name)
       )
 
     /** Single-flight: the first caller starts the fetch in the cache's scope, everyone awaits it. */
@@ -289,6 +285,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
           if (Exit.isSuccess(exit)) return
           const error = Cause.failureOption(exit.cause)
           if (Option.isNone(error)) return
+          yield* Metric.increment(Metric.tagged(bgFailures, "error_type", errorType(error.value)))
           yield* Effect.logWarning(`background token refresh failed: ${errorMessage(error.value)}`).pipe(
             Effect.annotateLogs("cache", name)
           )
@@ -328,12 +325,33 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       const { expiresAt, staleAt } = timingOf(token)
       return now < staleAt || (background && now < expiresAt)
     }
-    const fetchForeground = fetch("foreground")
+    /** Sets the expiry gauges (seconds left, and the expiry as a Unix time) for `token`. */
+    let reportedSecond = -1
+    const reportExpiry = (token: AccessToken, now: number) => {
+      reportedSecond = Math.floor(now / 1000)
+      const expiresAt = timingOf(token).expiresAt
+      if (!Number.isFinite(expiresAt)) return
+      expiresInGauge.unsafeUpdate((expiresAt - now) / 1000, [])
+      expiryGauge.unsafeUpdate(expiresAt / 1000, [])
+    }
+    // A caller that finds no usable token waits for the fetch: counted, and how long it waited.
+    const fetchForeground = Effect.flatMap(Clock.currentTimeMillis, (start) =>
+      Effect.ensuring(
+        fetch("foreground"),
+        Effect.flatMap(Clock.currentTimeMillis, (end) =>
+          Effect.sync(() => {
+            waits.unsafeUpdate(1, [])
+            waitDuration.unsafeUpdate((end - start) / 1000, [])
+          }))
+      ))
     const get: Effect.Effect<AccessToken, TokenCacheError<E>> = Effect.flatMap(store.get, (current) => {
       if (Option.isNone(current)) return fetchForeground
       const token = current.value
-      if (usable(token, clock.unsafeCurrentTimeMillis())) {
+      const now = clock.unsafeCurrentTimeMillis()
+      if (usable(token, now)) {
         hits.unsafeUpdate(1, [])
+        // The seconds-left gauge follows the clock at most once a second: one comparison per hit.
+        if (Math.floor(now / 1000) !== reportedSecond) reportExpiry(token, now)
         return Effect.succeed(token)
       }
       return fetchForeground

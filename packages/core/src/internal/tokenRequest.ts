@@ -5,12 +5,14 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as AccessToken from "../AccessToken.js"
 import * as ClientAuthentication from "../ClientAuthentication.js"
+import * as Metrics from "../Metrics.js"
 import type { TokenEndpoint } from "../TokenEndpoint.js"
 import { defaultTokenTypes, validateUrl } from "../TokenEndpoint.js"
 import { OAuthError, RateLimitedError, type TokenError, TokenRequestError, TokenResponseError } from "../TokenError.js"
@@ -18,6 +20,7 @@ import { ErrorResponse, knownFields, maxExpiresIn, TokenResponse } from "../Toke
 import { exchange } from "./exchange.js"
 import { basicCredentialForms, excerptJson, excerptText, reveal, scrub } from "./redact.js"
 import { invalidPaths } from "./schemaIssues.js"
+import { annotateOutcome, serverAttributes } from "./telemetry.js"
 
 /** A request parameter; secret values stay `Redacted` until the body is encoded. */
 export type Param = readonly [name: string, value: string | Redacted.Redacted<string>]
@@ -272,6 +275,7 @@ export const requestToken = (
           )
       })
     )
+    yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
     const now = yield* Clock.currentTimeMillis
     return yield* processResponse(
       endpoint.url,
@@ -284,21 +288,38 @@ export const requestToken = (
       now
     )
   }).pipe(
-    Effect.tapBoth({
-      onFailure: (e) =>
-        Effect.annotateCurrentSpan({
-          "oauth.outcome": "failure",
-          "oauth.error": e._tag === "OAuthError" ? e.error : e._tag
-        }),
-      onSuccess: () => Effect.annotateCurrentSpan("oauth.outcome", "success")
-    }),
-    Effect.withSpan("auth-pipeline.token_request", {
+    annotateOutcome,
+    (effect) => recordRequest(effect, request.grantType),
+    Effect.withSpan("auth_pipeline.token_request", {
       kind: "client",
       attributes: {
-        "oauth.grant_type": request.grantType,
-        "oauth.token_endpoint": endpoint.url,
-        "oauth.client_id": endpoint.clientAuthentication.clientId,
-        "oauth.client_auth_method": endpoint.clientAuthentication._tag
+        "http.request.method": "POST",
+        ...serverAttributes(endpoint.url),
+        "auth_pipeline.grant_type": request.grantType,
+        "auth_pipeline.client_id": endpoint.clientAuthentication.clientId,
+        "auth_pipeline.client_auth_method": endpoint.clientAuthentication._tag
       }
     })
+  )
+
+/**
+ * Counts the token request and records its latency, tagged `grant_type` and `outcome`; the
+ * `provider` tag comes from the cache around it (`Effect.tagMetrics`).
+ */
+const recordRequest = <A, E, R>(self: Effect.Effect<A, E, R>, grantType: string): Effect.Effect<A, E, R> =>
+  Effect.flatMap(
+    Clock.currentTimeMillis,
+    (start) =>
+      Effect.onExit(self, (exit) =>
+        Effect.flatMap(Clock.currentTimeMillis, (end) => {
+          const tagged = <Type, In, Out>(metric: Metric.Metric<Type, In, Out>) =>
+            metric.pipe(
+              Metric.tagged("grant_type", grantType),
+              Metric.tagged("outcome", exit._tag === "Success" ? "success" : "failure")
+            )
+          return Effect.zipRight(
+            Metric.increment(tagged(Metrics.tokenRequests)),
+            Metric.update(tagged(Metrics.tokenRequestDuration), (end - start) / 1000)
+          )
+        }))
   )

@@ -61,7 +61,7 @@ interface Event {
 }
 
 const counter = (metric: typeof Metrics.cacheHits, cache: string) =>
-  Effect.map(Metric.value(Metric.tagged(metric, "cache", cache)), (s) => s.count)
+  Effect.map(Metric.value(Metric.tagged(metric, Metrics.providerTag, cache)), (s) => s.count)
 
 /** Runs the scenario; the simulation has its own TestClock, whatever the caller's clock is. */
 export const run = (scenario: Scenario): Effect.Effect<Report> =>

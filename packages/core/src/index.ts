@@ -31,6 +31,8 @@ export * as TokenStore from "./TokenStore.js"
 /** @since 0.1.0 */
 export * as FileTokenStore from "./FileTokenStore.js"
 /** @since 0.1.0 */
+export * as KeyValueTokenStore from "./KeyValueTokenStore.js"
+/** @since 0.1.0 */
 export * as ProviderAuth from "./ProviderAuth.js"
 /** @since 0.1.0 */
 export * as RateLimit from "./RateLimit.js"

@@ -74,6 +74,11 @@ export interface Options<A, I> {
    * `auth-pipeline:<client name>:<client id>`.
    */
   readonly storageKey?: string | undefined
+  /**
+   * Send trace context headers (`traceparent`, `b3`) to the provider and the API. Default
+   * `false`: on a cross-origin request they need the server's CORS preflight to allow them.
+   */
+  readonly tracerPropagation?: boolean | undefined
 }
 
 /**

@@ -22,7 +22,11 @@ export interface TabSync {
   readonly withLock: (name: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** Tells the other tabs' subscribers of `channel` that something changed. */
   readonly publish: (channel: string) => Effect.Effect<void>
-  /** Notifications of `channel` from other tabs, from now until the scope closes. */
+  /**
+   * Notifications of `channel` from other tabs, from now until the scope closes. In a browser:
+   * `BroadcastChannel` messages, and `storage` events of the keys that start with `channel` (a
+   * tab sees another tab's `localStorage` write only a moment later, when that event fires).
+   */
   readonly subscribe: (channel: string) => Effect.Effect<Queue.Dequeue<void>, never, Scope.Scope>
 }
 
@@ -95,6 +99,15 @@ export const browser: Effect.Effect<TabSync> = Effect.sync(() => {
     subscribe: (name) =>
       Effect.gen(function*() {
         const queue = yield* Effect.acquireRelease(Queue.sliding<void>(16), Queue.shutdown)
+        if (typeof addEventListener === "function") {
+          const onStorage = (event: StorageEvent) => {
+            if (event.key === null || event.key.startsWith(name)) Queue.unsafeOffer(queue, undefined)
+          }
+          yield* Effect.acquireRelease(
+            Effect.sync(() => addEventListener("storage", onStorage)),
+            () => Effect.sync(() => removeEventListener("storage", onStorage))
+          )
+        }
         if (!hasBroadcast) return queue
         yield* Effect.acquireRelease(
           Effect.sync(() => {

@@ -5,7 +5,7 @@ import * as KeyValueTokenStore from "@auth-pipeline/core/KeyValueTokenStore"
 import * as OidcClient from "@auth-pipeline/core/OidcClient"
 import type { TokenStore } from "@auth-pipeline/core/TokenStore"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as KeyValueStore from "@effect/platform/KeyValueStore"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -94,10 +94,18 @@ export const make = <A, I>(
         Effect.tap(base.compareAndSet(expected, next), (done) => done ? notify : Effect.void)
     }
 
+    // Trace headers (`traceparent`, `b3`) on a cross-origin request make the browser ask the
+    // API's CORS preflight for them, which a provider's API does not allow: off unless asked.
+    const http = yield* HttpClient.HttpClient
     const oidc = yield* OidcClient.make({
       ...options.client,
       cache: { ...options.client.cache, store, lock: tabs.withLock(`${prefix}:refresh`) }
-    })
+    }).pipe(
+      Effect.provideService(
+        HttpClient.HttpClient,
+        options.tracerPropagation === true ? http : HttpClient.withTracerPropagation(http, false)
+      )
+    )
 
     const decodeClaims = IdToken.decodeClaims(options.client.claims)
     const sessionOf = (token: AccessToken.AccessToken) =>

@@ -129,6 +129,7 @@ describe("BrowserOidc sign-out", () => {
       const a = yield* openTab()
       yield* signIn(a)
       const b = yield* openTab()
+      const copy = Option.getOrThrow(yield* localStorage.get(sessionKey)) // say, taken by a script
       yield* a.app.signoutRedirect({ state: "/goodbye" })
       const url = yield* a.navigation.url
       expect(url.origin + url.pathname).toBe(`${emulator.issuer}/session/end`)
@@ -140,6 +141,11 @@ describe("BrowserOidc sign-out", () => {
       expect(yield* b.app.session).toEqual(Option.none())
       const reauth = yield* Effect.flip(b.app.token)
       expect(reauth._tag).toBe("ReauthenticationRequired")
+      // The refresh token was revoked at the provider: a copy of the session is worth nothing.
+      yield* localStorage.set(sessionKey, copy)
+      const revoked = yield* Effect.flip(b.app.refresh)
+      expect(revoked._tag === "ReauthenticationRequired" && revoked.reason).toBe("RefreshRejected")
+      yield* localStorage.remove(sessionKey)
 
       yield* a.navigation.visit(`${postLogoutRedirectUri}?state=${state}`)
       expect(yield* a.app.isSignoutCallback).toBe(true)

@@ -17,6 +17,7 @@ import { start } from "../web/server.js"
 
 const screenshots = path.resolve(import.meta.dirname, "../../../.tmp/screenshots")
 const sessionKey = `auth-pipeline:centrapay-user:${CentrapayOidc.webClientId}:session`
+const refreshLock = `auth-pipeline:centrapay-user:${CentrapayOidc.webClientId}:refresh`
 const jwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 const promise = <A>(f: () => Promise<A>) => Effect.promise(f)
@@ -146,14 +147,34 @@ describe.skipIf(Browser.skip())("the Centrapay web example in Chromium", () => {
         })
         expect((yield* emulator.counters).authorizationRequests).toBe(authorizations)
 
-        // Two tabs refreshing at the same moment: one refresh_token grant, no replay.
+        // Two tabs refreshing at once: the test holds the tabs' refresh lock while both tabs start
+        // a refresh (each has read the same session and queues on the lock), then lets go. One
+        // refresh_token grant; the second tab takes the first one's result (no replay).
         const tab2 = yield* openSignedInPage(context, url)
         const beforeTwoTabs = yield* emulator.counters
-        const at = Date.now() + 500
-        const results = yield* promise(() =>
-          Promise.all([page, tab2].map((p) => p.evaluate((at) => window.demo!.refreshAt(at), at)))
+        yield* promise(() =>
+          page.evaluate((name) =>
+            new Promise<void>((held) => {
+              navigator.locks.request(name, () =>
+                new Promise<void>((release) => {
+                  ;(window as unknown as { release: () => void }).release = release
+                  held()
+                }))
+            }), refreshLock)
         )
-        expect(results).toEqual(["refreshed", "refreshed"])
+        const refreshes = Promise.all([page, tab2].map((p) => p.evaluate(() => window.demo!.refreshAt(0))))
+        yield* eventually(
+          promise(() =>
+            page.evaluate(
+              (name) => navigator.locks.query().then((s) => (s.pending ?? []).filter((l) => l.name === name).length),
+              refreshLock
+            )
+          ).pipe(
+            Effect.map((pending) => pending === 2)
+          )
+        )
+        yield* promise(() => page.evaluate(() => (window as unknown as { release: () => void }).release()))
+        expect(yield* promise(() => refreshes)).toEqual(["refreshed", "refreshed"])
         const afterTwoTabs = yield* emulator.counters
         expect(
           (afterTwoTabs.tokenRequestsByGrantType["refresh_token"] ?? 0) -

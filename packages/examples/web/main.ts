@@ -112,7 +112,11 @@ const program = (config: Config) =>
     }
 
     const runtime = yield* Effect.runtime<never>()
-    const run = <A, E>(effect: Effect.Effect<A, E>) => Runtime.runPromise(runtime)(effect)
+    // A button's action; a failure (the provider unreachable, say) is shown on the page.
+    const run = <A, E extends { readonly _tag: string; readonly message: string }>(effect: Effect.Effect<A, E>) =>
+      Runtime.runPromise(runtime)(
+        Effect.tapError(effect, (error) => Effect.sync(() => fail(describeError(error))))
+      )
     const callApi = centrapay.client.get("/api/account-memberships").pipe(
       Effect.flatMap((response) => Effect.map(response.json, (body) => `${response.status} ${JSON.stringify(body)}`)),
       Effect.catchAll((error) => Effect.succeed(describeError(error))),
@@ -138,10 +142,12 @@ const program = (config: Config) =>
         })
       )
     )
-    byId("signin").onclick = () => run(centrapay.signinRedirect({ state: location.href }))
+    const ignore = () => undefined // already shown by `run`
+    byId("signin").onclick = () => run(centrapay.signinRedirect({ state: location.href })).catch(ignore)
     byId("call-api").onclick = () => run(callApi)
     byId("refresh").onclick = () => run(refresh)
-    byId("signout").onclick = () => run(centrapay.signoutRedirect({ state: `${location.origin}/?from=signout` }))
+    byId("signout").onclick = () =>
+      run(centrapay.signoutRedirect({ state: `${location.origin}/?from=signout` })).catch(ignore)
     window.demo = {
       refreshAt: (at) => run(Effect.zipRight(Effect.sleep(Math.max(0, at - Date.now())), refresh))
     }

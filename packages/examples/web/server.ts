@@ -40,9 +40,6 @@ export const bundle: Effect.Effect<void, Error> = Effect.tryPromise({
   )
 )
 
-/**
- * @since 0.1.0
- */
 export interface Options {
   /** Port of the page; default a free one. */
   readonly port?: number | undefined

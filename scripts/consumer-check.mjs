@@ -8,7 +8,8 @@
 //   1. a provider against the sandbox with plain `node` (no tsx), ESM;
 //   2. a consumer file type-checks with `tsc` under `moduleResolution` NodeNext and Bundler, with
 //      `lib: ["ES2022"]` and `skipLibCheck: false`;
-//   3. each provider package (and core) bundles for the browser with esbuild: no Node built-ins;
+//   3. each provider package (and core, and platform-browser) bundles for the browser with esbuild:
+//      no Node built-ins;
 //   4. publint and @arethetypeswrong/cli are clean for every tarball;
 //   5. exactly one copy of `effect` in the consumer's tree;
 //   6. the `auth-pipeline` command from @auth-pipeline/cli: `--help`, `--version`, and
@@ -269,7 +270,36 @@ export { cache }
     })
   }
 
-  for (const dir of ["core", ...providers]) {
+  // A web app: the README's "Centrapay in a web app" program, type-checked as a browser project
+  // (lib DOM, no Node types, moduleResolution Bundler, skipLibCheck false).
+  const webReadme = fs.readFileSync(path.join(root, "packages", "centrapay", "README.md"), "utf8")
+  const webApp = webReadme.slice(webReadme.indexOf("## Centrapay in a web app")).match(/```ts\n([^]*?)```/)?.[1]
+  check("tsc: the README's web app (platform-browser + centrapay) under Bundler, lib DOM, skipLibCheck false", () => {
+    if (webApp === undefined) throw new Error("packages/centrapay/README.md has no \"Centrapay in a web app\" ts block")
+    const dir = path.join(app, "tsc-web")
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(path.join(dir, "app.ts"), webApp)
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          lib: ["ES2022", "DOM", "DOM.Iterable"],
+          module: "ESNext",
+          moduleResolution: "Bundler",
+          types: [],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          skipLibCheck: false,
+          noEmit: true
+        },
+        files: ["app.ts"]
+      })
+    )
+    run(path.join(app, "node_modules", ".bin", "tsc"), ["-p", dir], { cwd: app })
+  })
+
+  for (const dir of ["core", ...providers, "platform-browser"]) {
     check(`esbuild --platform=browser: @auth-pipeline/${dir} bundles with no Node built-ins`, () => {
       const entry = path.join(app, `browser-${dir}.mjs`)
       fs.writeFileSync(entry, `export * from "@auth-pipeline/${dir}"\n`)

@@ -217,6 +217,37 @@ export interface Options extends ProviderAuth.CommonOptions {
 }
 
 /**
+ * The `OidcClient` options of a Centrapay client: the issuer, scope `openid`, the documented
+ * claims, the `u` phone prefill, the API base URL, the raw `Authorization` scheme and the 1-hour
+ * default lifetime. For building the client elsewhere, e.g. `BrowserOidc.make` of
+ * `@auth-pipeline/platform-browser` in a web app.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const oidcOptions = (options: Options): OidcClient.Options<Claims, typeof Claims.Encoded> => ({
+  name: options.name ?? name,
+  requestSpans: options.requestSpans,
+  issuer: options.issuer ?? issuer,
+  clientId: options.clientId,
+  redirectUri: options.redirectUri,
+  extraParams: options.phoneNumber === undefined ? undefined : { [phonePrefillParam]: options.phoneNumber },
+  claims: Claims,
+  baseUrl: options.baseUrl ?? apiBaseUrl,
+  scheme: options.scheme ?? defaultScheme,
+  postLogoutRedirectUri: options.postLogoutRedirectUri,
+  endSessionEndpoint: options.endSessionEndpoint,
+  cache: {
+    ...options.cache,
+    store: options.store,
+    policy: {
+      ...options.cache?.policy,
+      defaultLifetime: options.cache?.policy?.defaultLifetime ?? accessTokenLifetime
+    }
+  }
+})
+
+/**
  * Builds the client in the current Scope (its background refresh lives there), over the
  * `HttpClient` in context. Nothing is fetched until first needed.
  *
@@ -244,27 +275,7 @@ export interface Options extends ProviderAuth.CommonOptions {
 export const make = (
   options: Options
 ): Effect.Effect<OidcClient.OidcClient<Claims>, never, HttpClient.HttpClient | Scope.Scope> =>
-  OidcClient.make({
-    name: options.name ?? name,
-    requestSpans: options.requestSpans,
-    issuer: options.issuer ?? issuer,
-    clientId: options.clientId,
-    redirectUri: options.redirectUri,
-    extraParams: options.phoneNumber === undefined ? undefined : { [phonePrefillParam]: options.phoneNumber },
-    claims: Claims,
-    baseUrl: options.baseUrl ?? apiBaseUrl,
-    scheme: options.scheme ?? defaultScheme,
-    postLogoutRedirectUri: options.postLogoutRedirectUri,
-    endSessionEndpoint: options.endSessionEndpoint,
-    cache: {
-      ...options.cache,
-      store: options.store,
-      policy: {
-        ...options.cache?.policy,
-        defaultLifetime: options.cache?.policy?.defaultLifetime ?? accessTokenLifetime
-      }
-    }
-  })
+  OidcClient.make(oidcOptions(options))
 
 /**
  * The client as a Layer over the `HttpClient` in context.

@@ -248,6 +248,15 @@ export interface Options<E, R> {
   readonly budget?: { readonly maxRequests: number; readonly window: Duration.DurationInput } | undefined
   /** Which failures of the source are transient. Default: `TokenError.isTransient` for token errors. */
   readonly isTransient?: ((error: E) => boolean) | undefined
+  /**
+   * Runs each token fetch (refresh or acquire, with its retries) while holding a lock shared by
+   * every holder of the same store: other browser tabs (`navigator.locks`), other processes.
+   * Inside the lock the fetch reads the store again, and when another holder replaced the token
+   * it was about to refresh with a usable one, it takes that one instead of sending a request:
+   * so holders sharing a rotating refresh token never spend it twice. Default: no lock (fetches
+   * are single-flight within this cache only).
+   */
+  readonly lock?: (<A, E2, R2>(effect: Effect.Effect<A, E2, R2>) => Effect.Effect<A, E2, R2>) | undefined
 }
 
 /**

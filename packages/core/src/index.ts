@@ -224,6 +224,21 @@ export * as TokenStore from "./TokenStore.js"
 export * as FileTokenStore from "./FileTokenStore.js"
 
 /**
+ * A `TokenStore` over a string key-value store (`@effect/platform`'s `KeyValueStore`: Web
+ * Storage in a browser, memory in tests).
+ *
+ * @example
+ * ```ts
+ * import { KeyValueTokenStore } from "@auth-pipeline/core"
+ *
+ * const make = KeyValueTokenStore.make
+ * ```
+ *
+ * @since 0.1.0
+ */
+export * as KeyValueTokenStore from "./KeyValueTokenStore.js"
+
+/**
  * What every provider package exposes: the token, compare-and-invalidate and an authenticated client.
  *
  * @example

@@ -142,6 +142,14 @@ export interface Options {
   readonly users?: ReadonlyArray<User> | undefined
   /** Default {@link defaultClients}; the first one is `CentrapayOidc.clientId`. */
   readonly clients?: ReadonlyArray<Client> | undefined
+  /**
+   * Origins of web apps (`http://127.0.0.1:5173`) registered on the web client
+   * ({@link webClientId}, added to `clients` when absent): redirect URI `<origin>/oidc-callback`
+   * and post-logout redirect URI `<origin>/oidc-logout` (see {@link webRedirectUris}). Like any
+   * redirect URI's origin, they get CORS on the token, revocation and API endpoints, as Centrapay
+   * gives a whitelisted origin.
+   */
+  readonly webOrigins?: ReadonlyArray<string> | undefined
   /** API keys accepted in `X-Api-Key`; default the documented test merchant key. */
   readonly apiKeys?: ReadonlyArray<ApiKey> | undefined
   /** Access token lifetime. Default 3600 s. */
@@ -392,6 +400,17 @@ export const defaultClientId: string = internal.defaultClientId
  * @category constants
  */
 export const webClientId: string = internal.webClientId
+
+/**
+ * The redirect and post-logout redirect URIs a web app on `origin` gets with
+ * {@link Options.webOrigins}: `<origin>/oidc-callback` and `<origin>/oidc-logout`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const webRedirectUris: (
+  origin: string
+) => { readonly redirectUri: string; readonly postLogoutRedirectUri: string } = internal.webRedirectUris
 
 /**
  * The clients registered by default:

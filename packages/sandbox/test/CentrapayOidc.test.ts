@@ -504,6 +504,52 @@ describe("CentrapayOidc", () => {
       expect(other.headers["access-control-allow-origin"]).toBeUndefined()
     }).pipe(http))
 
+  it.scoped("webOrigins: the web client gets the origin's callback and logout URIs and CORS on token, revocation and API", () =>
+    Effect.gen(function*() {
+      const app = "http://127.0.0.1:5174"
+      const oidc = yield* CentrapayOidc.start({ webOrigins: [app] })
+      const web = oidc.clients.find((client) => client.clientId === CentrapayOidc.webClientId)!
+      expect(web.applicationType).toBe("web")
+      expect(web.redirectUris).toContain(`${app}/oidc-callback`)
+      expect(web.postLogoutRedirectUris).toContain(`${app}/oidc-logout`)
+      expect(CentrapayOidc.webRedirectUris(`${app}/some/page`)).toEqual({
+        redirectUri: `${app}/oidc-callback`,
+        postLogoutRedirectUri: `${app}/oidc-logout`
+      })
+      const preflight = (url: string, origin: string, method: string) =>
+        send(
+          HttpClientRequest.make("OPTIONS")(url).pipe(
+            HttpClientRequest.setHeaders({
+              origin,
+              "access-control-request-method": method,
+              "access-control-request-headers": method === "GET" ? "authorization" : "content-type"
+            })
+          )
+        )
+      // oidc-provider answers client-based CORS on the actual request (it needs the client id);
+      // a preflight is allowed for any origin, the POST is then checked.
+      for (const path of ["/token", "/token/revocation"]) {
+        const allowed = yield* send(
+          HttpClientRequest.post(`${oidc.issuer}${path}`).pipe(
+            HttpClientRequest.setHeaders({ origin: app }),
+            HttpClientRequest.bodyUrlParams({ client_id: CentrapayOidc.webClientId, token: "x", grant_type: "x" })
+          )
+        )
+        expect(allowed.headers["access-control-allow-origin"]).toBe(app)
+        const foreign = yield* send(
+          HttpClientRequest.post(`${oidc.issuer}${path}`).pipe(
+            HttpClientRequest.setHeaders({ origin: "https://evil.example.com" }),
+            HttpClientRequest.bodyUrlParams({ client_id: CentrapayOidc.webClientId, token: "x", grant_type: "x" })
+          )
+        )
+        expect(foreign.headers["access-control-allow-origin"]).toBeUndefined()
+      }
+      const api = yield* preflight(`${oidc.apiBaseUrl}${Centrapay.resourcePath}`, app, "GET")
+      expect(api.headers["access-control-allow-origin"]).toBe(app)
+      const invalid = yield* Effect.flip(CentrapayOidc.start({ webOrigins: ["not a url"] }))
+      expect(invalid.message).toMatch(/webOrigins/)
+    }).pipe(http))
+
   it.scoped("refuses users without email and phone number, and duplicate subs", () =>
     Effect.gen(function*() {
       const noContact = yield* Effect.flip(CentrapayOidc.start({ users: [{ sub: "x" }] }))

@@ -11,7 +11,7 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
-import { AccessToken } from "../AccessToken.js"
+import { AccessToken, sameValue } from "../AccessToken.js"
 import * as Metrics from "../Metrics.js"
 import * as RefreshPolicy from "../RefreshPolicy.js"
 import type { Options, TokenCache, TokenCacheError } from "../TokenCache.js"
@@ -187,8 +187,16 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
               ? Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
               : Effect.succeed(token)))
 
-    /** One fetch: the refresh_token grant when there is a refresh token, else `acquire`. */
-    const doFetch = (trigger: Trigger): Effect.Effect<AccessToken, TokenCacheError<E>> =>
+    const lock = options.lock ?? ((effect) => effect)
+
+    /**
+     * One fetch: the refresh_token grant when there is a refresh token, else `acquire`. `basis` is
+     * the token the caller saw when it decided to fetch.
+     */
+    const doFetch = (
+      trigger: Trigger,
+      basis: Option.Option<AccessToken>
+    ): Effect.Effect<AccessToken, TokenCacheError<E>> =>
       Effect.gen(function*() {
         // A background refresh has its own slower retry loop (refreshAhead): no quick retries here,
         // and no deadline (nobody waits on it; each attempt has the endpoint's timeout).
@@ -196,11 +204,17 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         const within = trigger === "background" ? Option.none() : Option.some(deadline)
         const startedAt = yield* Ref.get(epoch)
         const current = yield* store.get
-        if (
-          trigger === "foreground" && Option.isSome(current) && usable(current.value, yield* Clock.currentTimeMillis)
-        ) {
-          // Stored meanwhile (by the fetch before this one, or another replica sharing the store).
-          return current.value
+        if (Option.isSome(current) && usable(current.value, yield* Clock.currentTimeMillis)) {
+          if (trigger === "foreground") {
+            // Stored meanwhile (by the fetch before this one, or another replica sharing the store).
+            return current.value
+          }
+          if (Option.isSome(basis) && !sameValue(current.value, basis.value)) {
+            // Another holder of the store (a tab, a process) refreshed the token this fetch was
+            // about to refresh while it waited for the lock: take theirs, and refresh it in turn.
+            yield* schedule(current.value)
+            return current.value
+          }
         }
         const refreshable = Option.filter(current, (t) => Option.isSome(t.refreshToken))
         if (refreshWith !== undefined && Option.isSome(refreshable)) {
@@ -234,6 +248,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         yield* Effect.annotateCurrentSpan("auth_pipeline.grant_type", "acquire")
         return yield* save(yield* attempts(acquire, retries, within), startedAt)
       }).pipe(
+        lock,
         Effect.tapError((e) => Metric.increment(Metric.tagged(failures, "error_type", errorType(e)))),
         annotateOutcome,
         Effect.withSpan("auth_pipeline.token_cache.fetch", {
@@ -244,7 +259,10 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       )
 
     /** Single-flight: the first caller starts the fetch in the cache's scope, everyone awaits it. */
-    const fetch = (trigger: Trigger): Effect.Effect<AccessToken, TokenCacheError<E>> =>
+    const fetch = (
+      trigger: Trigger,
+      basis: Option.Option<AccessToken>
+    ): Effect.Effect<AccessToken, TokenCacheError<E>> =>
       Effect.uninterruptibleMask((restore) =>
         Effect.flatMap(Deferred.make<AccessToken, TokenCacheError<E>>(), (fresh) =>
           Effect.flatMap(
@@ -259,7 +277,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
                   Effect.forkIn(
                     // The fetch itself is interruptible (its timeout, closing the scope); only the
                     // bookkeeping around it is not.
-                    Effect.interruptible(doFetch(trigger)).pipe(
+                    Effect.interruptible(doFetch(trigger, basis)).pipe(
                       Effect.onExit((exit) =>
                         Effect.zipRight(Ref.set(inflight, Option.none()), Deferred.done(deferred, exit))
                       )
@@ -281,7 +299,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         const expiresAt = RefreshPolicy.expiresAt(policy, token)
         for (let attempt = 0;; attempt++) {
           yield* Metric.increment(bgRefreshes)
-          const exit = yield* Effect.exit(fetch("background"))
+          const exit = yield* Effect.exit(fetch("background", Option.some(token)))
           if (Exit.isSuccess(exit)) return
           const error = Cause.failureOption(exit.cause)
           if (Option.isNone(error)) return
@@ -337,7 +355,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     // A caller that finds no usable token waits for the fetch: counted, and how long it waited.
     const fetchForeground = Effect.flatMap(Clock.currentTimeMillis, (start) =>
       Effect.ensuring(
-        fetch("foreground"),
+        fetch("foreground", Option.none()),
         Effect.flatMap(Clock.currentTimeMillis, (end) =>
           Effect.sync(() => {
             waits.unsafeUpdate(1, [])
@@ -354,7 +372,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         if (Math.floor(now / 1000) !== reportedSecond) reportExpiry(token, now)
         return Effect.succeed(token)
       }
-      return fetchForeground
+      return fetch("foreground", current)
     })
 
     const initial = yield* Effect.orElseSucceed(store.get, () => Option.none<AccessToken>())
@@ -363,7 +381,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     return {
       name,
       get,
-      refresh: fetch("forced"),
+      refresh: Effect.flatMap(store.get, (basis) => fetch("forced", basis)),
       invalidate: (token) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => store.compareAndSet(token, Option.some(expired(token, now)))),
       set: (token) => Ref.update(epoch, (n) => n + 1).pipe(Effect.zipRight(persist(token)), Effect.asVoid),

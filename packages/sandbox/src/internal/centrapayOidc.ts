@@ -62,6 +62,27 @@ export const defaultClients: ReadonlyArray<Client> = [
   }
 ]
 
+export const webRedirectUris = (origin: string) => {
+  const base = new URL(origin).origin
+  return { redirectUri: `${base}/oidc-callback`, postLogoutRedirectUri: `${base}/oidc-logout` }
+}
+
+/** The clients with the web origins registered on the web client (added when absent). */
+const withWebOrigins = (clients: ReadonlyArray<Client>, origins: ReadonlyArray<string>): ReadonlyArray<Client> => {
+  if (origins.length === 0) return clients
+  const uris = origins.map(webRedirectUris)
+  const extend = (client: Client): Client => ({
+    ...client,
+    redirectUris: [...new Set([...client.redirectUris, ...uris.map((u) => u.redirectUri)])],
+    postLogoutRedirectUris: [
+      ...new Set([...(client.postLogoutRedirectUris ?? []), ...uris.map((u) => u.postLogoutRedirectUri)])
+    ]
+  })
+  return clients.some((client) => client.clientId === webClientId)
+    ? clients.map((client) => client.clientId === webClientId ? extend(client) : client)
+    : [...clients, extend({ clientId: webClientId, applicationType: "web", redirectUris: [] })]
+}
+
 export const defaultUser: User = {
   sub: "user-1",
   email: "jane.doe@example.com",
@@ -198,7 +219,10 @@ export const start = (options: Options = {}): Effect.Effect<CentrapayOidc, OidcS
   Effect.gen(function*() {
     const users = options.users ?? [defaultUser]
     yield* validateUsers(users)
-    const clients = options.clients ?? defaultClients
+    const clients = yield* Effect.try({
+      try: () => withWebOrigins(options.clients ?? defaultClients, options.webOrigins ?? []),
+      catch: () => configurationError(`webOrigins must be absolute http(s) origins`)
+    })
     const firstClient = clients[0]
     if (firstClient === undefined) return yield* configurationError("at least one client is required")
     const accessTokenTtl = yield* seconds("accessTokenTtl", options.accessTokenTtl, defaultTtls.accessToken)

@@ -310,12 +310,16 @@ export { cache }
         "--platform=browser",
         "--format=esm",
         "--log-level=error",
+        `--metafile=${out}.meta.json`,
         `--outfile=${out}`
       ], { cwd: app, encoding: "utf8" })
+      // A Node built-in fails a browser build; the metafile's imports say so again, module by module.
       if (result.status !== 0) throw new Error(result.stderr)
-      const text = fs.readFileSync(out, "utf8")
-      const builtins = [...new Set(text.match(/["'](node:[a-z_/]+)["']/g) ?? [])]
-      if (builtins.length > 0) throw new Error(`bundle references ${builtins.join(", ")}`)
+      const meta = JSON.parse(fs.readFileSync(`${out}.meta.json`, "utf8"))
+      const builtins = Object.entries(meta.inputs).flatMap(([file, input]) =>
+        input.imports.filter((i) => i.path.startsWith("node:")).map((i) => `${file} → ${i.path}`)
+      )
+      if (builtins.length > 0) throw new Error(`bundle imports ${builtins.join(", ")}`)
       return `${(fs.statSync(out).size / 1024).toFixed(0)} KiB unminified`
     })
   }

@@ -222,6 +222,23 @@ export interface Options extends ProviderAuth.CommonOptions {
  * default lifetime. For building the client elsewhere, e.g. `BrowserOidc.make` of
  * `@auth-pipeline/platform-browser` in a web app.
  *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { BrowserOidc } from "@auth-pipeline/platform-browser"
+ *
+ * const client = CentrapayUser.oidcOptions({
+ *   clientId: "7mapl0nqonkgl5vfeb3cf86miu",
+ *   redirectUri: "https://shop.example.com/oidc-callback",
+ *   postLogoutRedirectUri: "https://shop.example.com/oidc-logout",
+ *   phoneNumber: "+6421234567890"
+ * })
+ * assert.strictEqual(client.issuer, CentrapayUser.issuer)
+ * assert.deepStrictEqual(client.extraParams, { u: "+6421234567890" })
+ * // a web app's client, built in the page over `BrowserOidc.layerBrowser`
+ * const centrapay = BrowserOidc.make({ client })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -186,6 +186,8 @@ const program = Effect.gen(function*() {
   })
   const cache = yield* TokenCache.make({ name: "bench", acquire: Grant.clientCredentials(endpoint) })
   const authed = AuthenticatedClient.make(bare, cache)
+  // What ProviderAuth's requestSpans: false builds: the platform client's per-request span off.
+  const authedNoSpans = AuthenticatedClient.make(HttpClient.withTracerDisabledWhen(bare, () => true), cache)
 
   // (a) cache hit vs reading a Ref (the floor of any Ref-held cache)
   yield* cache.get
@@ -220,7 +222,8 @@ const program = Effect.gen(function*() {
     ["bare", () => timeRequests(bare, plain, REQUESTS_PER_ROUND)],
     ["header", () => timeRequests(withHeader, plain, REQUESTS_PER_ROUND)],
     ["undici", () => timeUndici(dispatcher, api, headers, REQUESTS_PER_ROUND)],
-    ["authed", () => timeRequests(authed, plain, REQUESTS_PER_ROUND)]
+    ["authed", () => timeRequests(authed, plain, REQUESTS_PER_ROUND)],
+    ["authedNoSpans", () => timeRequests(authedNoSpans, plain, REQUESTS_PER_ROUND)]
   ], ROUNDS)
 
   // (b*) each client layer sending the same GET with the fixed header, against undici.request
@@ -305,6 +308,11 @@ rounds are noisy; the ratios are what to read.
   rps(main.undici)
 } | ${rps(main.authed)} | **${fmt(ratioOf(main.authed, main.undici), 3)}** (${
   spreadOf(main.authed, main.undici, 2)
+}) | |
+| (d) \`requestSpans: false\` (the platform client's per-request span off, token spans kept), against (b)'s authenticated client with spans | ${
+  rps(main.authed)
+} | ${rps(main.authedNoSpans)} | **${fmt(ratioOf(main.authedNoSpans, main.authed), 2)}×** (${
+  spreadOf(main.authedNoSpans, main.authed, 2)
 }) | |
 | (c) token requests when ${
   fmt(STAMPEDE)

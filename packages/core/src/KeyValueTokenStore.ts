@@ -23,6 +23,23 @@ import type { TokenStore } from "./TokenStore.js"
 
 /**
  * The part of a key-value store this module uses; `@effect/platform`'s `KeyValueStore` has it.
+ * Its errors can be anything: they become a `TokenStoreError` that names their `_tag` (and
+ * `reason`) or their class name, never what they say (it may quote the value read).
+ *
+ * @example
+ * ```ts
+ * import { KeyValueTokenStore } from "@auth-pipeline/core"
+ * import { Effect, Option } from "effect"
+ *
+ * // a plain Map as the backing store (`KeyValueStore.layerMemory` of @effect/platform does the same)
+ * const map = new Map<string, string>()
+ * const strings: KeyValueTokenStore.StringStore = {
+ *   get: (key) => Effect.sync(() => Option.fromNullable(map.get(key))),
+ *   set: (key, value) => Effect.sync(() => void map.set(key, value)),
+ *   remove: (key) => Effect.sync(() => void map.delete(key))
+ * }
+ * const store = KeyValueTokenStore.make({ store: strings, key: "my-app:session" })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -37,6 +54,23 @@ export interface StringStore {
 }
 
 /**
+ * What {@link make} takes: the backing store and the one key the token set is kept under.
+ * Stores sharing a backing store and a key (the tabs of an origin over `localStorage`) share
+ * the token set.
+ *
+ * @example
+ * ```ts
+ * import type { KeyValueTokenStore } from "@auth-pipeline/core"
+ * import { KeyValueStore } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * // in a browser the backing store would be `KeyValueStore.layerStorage(() => localStorage)`
+ * const options = Effect.map(
+ *   KeyValueStore.KeyValueStore,
+ *   (kv): KeyValueTokenStore.Options => ({ store: kv, key: "my-app:session" })
+ * ).pipe(Effect.provide(KeyValueStore.layerMemory))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -50,6 +84,26 @@ export interface Options {
 /**
  * A store keeping the token set under `options.key` of `options.store`. Building it reads
  * nothing.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, KeyValueTokenStore } from "@auth-pipeline/core"
+ * import { KeyValueStore } from "@effect/platform"
+ * import { Effect, Option, Redacted } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const kv = yield* KeyValueStore.KeyValueStore
+ *   const store = yield* KeyValueTokenStore.make({ store: kv, key: "my-app:session" })
+ *   const token = AccessToken.make({ value: Redacted.make("at-1"), issuedAt: Date.now() })
+ *   yield* store.set(Option.some(token))
+ *   assert.ok(Option.isSome(yield* kv.get("my-app:session"))) // a JSON document under the key
+ *   // another store over the same backing store and key sees the same token set
+ *   const other = yield* KeyValueTokenStore.make({ store: kv, key: "my-app:session" })
+ *   assert.ok(yield* other.compareAndSet(token, Option.none()))
+ *   assert.ok(Option.isNone(yield* store.get))
+ * }).pipe(Effect.provide(KeyValueStore.layerMemory))
+ * Effect.runPromise(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -13,6 +13,7 @@ import { Autopay, Centrapay, CentrapayOidc, Cryptofuse, Paysera, Server } from "
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Clock, Console, Duration, Effect, Option, Redacted } from "effect"
 import { pathToFileURL } from "node:url"
+import { summary } from "./summary.js"
 
 const clientId = "sandbox-client"
 const clientSecret = Redacted.make("sandbox-secret")
@@ -182,6 +183,8 @@ export const demo = Effect.gen(function*() {
   yield* autopay
   yield* centrapay
   yield* centrapayUser
+  yield* Console.log("\n== What the token machinery did (from the library's metrics) ==")
+  yield* Console.log(yield* summary)
   yield* Console.log("\nNo token or secret was printed: they are Redacted end to end.")
 }).pipe(Effect.scoped, Effect.provide([NodeHttpClient.layerUndici, NodeLoopbackRedirect.layer]))
 

@@ -38,6 +38,10 @@ describe("npm run demo", () => {
       /^access token rejected → refreshed with the refresh token, re-sent once → HTTP 200 \(token requests: \{"authorization_code":1,"refresh_token":1\}\)$/
     )
     has(/^logged out: token set forgotten, refresh token revoked, provider logout URL built$/)
+    // the closing table, from the library's metrics
+    has(/^provider +token requests +cache hits +waits +401 retries +rate-limit waits$/)
+    has(/^paysera +2 +\d+ +2 +1 +1$/)
+    has(/^centrapay-user +2 +\d+ +1 +1 +0$/)
     expect(stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\./) // no JWT
     // nothing secret
     expect(stdout).not.toMatch(/sandbox-secret|not-the-secret|f32c5497297084e5354b47c40d5ccacb109ce483/)

@@ -49,6 +49,15 @@ import type { TabSync } from "./TabSync.js"
 /**
  * Where the session lives: `"localStorage"` (default: every tab of the origin, across reloads),
  * `"sessionStorage"` (this tab only), `"memory"` (this page load only), or any `KeyValueStore`.
+ * Web Storage is chosen by name and read only when {@link make} runs.
+ *
+ * @example
+ * ```ts
+ * import type { BrowserOidc } from "@auth-pipeline/platform-browser"
+ *
+ * // one tab, gone when it closes: less for a cross-site scripting flaw to take, one sign-in per tab
+ * const store: BrowserOidc.SessionStorage = "sessionStorage"
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -56,6 +65,25 @@ import type { TabSync } from "./TabSync.js"
 export type SessionStorage = "localStorage" | "sessionStorage" | "memory" | KeyValueStore.KeyValueStore
 
 /**
+ * What {@link make} takes: the OIDC client (a provider's options, or your own) and where its
+ * session and sign-in transactions live. Only `client` is required.
+ *
+ * @example
+ * ```ts
+ * import { type Claims, CentrapayUser } from "@auth-pipeline/centrapay"
+ * import type { BrowserOidc } from "@auth-pipeline/platform-browser"
+ *
+ * const options: BrowserOidc.Options<Claims.Claims, typeof Claims.Claims.Encoded> = {
+ *   client: CentrapayUser.oidcOptions({
+ *     clientId: "7mapl0nqonkgl5vfeb3cf86miu",
+ *     redirectUri: "https://shop.example.com/oidc-callback",
+ *     postLogoutRedirectUri: "https://shop.example.com/oidc-logout"
+ *   }),
+ *   store: "sessionStorage", // signed in in this tab only
+ *   storageKey: "shop:centrapay" // keys `shop:centrapay:session`, `shop:centrapay:signin:<state>`, ...
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -84,6 +112,18 @@ export interface Options<A, I> {
 /**
  * Options of {@link BrowserOidc.signinRedirect}.
  *
+ * @example
+ * ```ts
+ * import type { BrowserOidc } from "@auth-pipeline/platform-browser"
+ *
+ * // back to the basket once signed in, with Centrapay's login form prefilled with a phone number
+ * const options: BrowserOidc.SigninRedirectOptions = {
+ *   state: "https://shop.example.com/basket",
+ *   extraQueryParams: { u: "+6421234567890" }
+ * }
+ * const signIn = <A>(oidc: BrowserOidc.BrowserOidc<A>) => oidc.signinRedirect(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -100,6 +140,15 @@ export interface SigninRedirectOptions {
 
 /**
  * Options of {@link BrowserOidc.signoutRedirect}.
+ *
+ * @example
+ * ```ts
+ * import type { BrowserOidc } from "@auth-pipeline/platform-browser"
+ *
+ * // a provider that wants to know whose session ends; back to the home page afterwards
+ * const options: BrowserOidc.SignoutRedirectOptions = { idTokenHint: true, state: "/" }
+ * const signOut = <A>(oidc: BrowserOidc.BrowserOidc<A>) => oidc.signoutRedirect(options)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -118,6 +167,15 @@ export interface SignoutRedirectOptions {
 /**
  * What `handleCallback` yields: the new session and the app state given to `signinRedirect`.
  *
+ * @example
+ * ```ts
+ * import type { BrowserOidc } from "@auth-pipeline/platform-browser"
+ * import { Option } from "effect"
+ *
+ * // where the page goes once signed in: back where the user was, else home
+ * const returnTo = <A>(result: BrowserOidc.SigninResult<A>) => Option.getOrElse(result.state, () => "/")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -131,6 +189,14 @@ export interface SigninResult<A> {
 /**
  * A sign-in or sign-out transaction could not be kept or read (Web Storage full, disabled, or
  * holding something unreadable). Carries no secret.
+ *
+ * @example
+ * ```ts
+ * import { BrowserOidc } from "@auth-pipeline/platform-browser"
+ *
+ * const error = new BrowserOidc.TransactionError({ operation: "save", detail: "QuotaExceededError" })
+ * assert.strictEqual(error.message, "Sign-in transaction save failed: QuotaExceededError")
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -152,7 +218,17 @@ export class TransactionError extends Data.TaggedError("TransactionError")<{
 }
 
 /**
- * Failures of reading the session.
+ * Failures of reading the session: the store cannot be read or holds something that is not a
+ * token set (`TokenStoreError`), or the stored session has no ID token or its claims do not
+ * decode (`IdTokenError`).
+ *
+ * @example
+ * ```ts
+ * import type { BrowserOidc } from "@auth-pipeline/platform-browser"
+ *
+ * const explain = (error: BrowserOidc.SessionError) =>
+ *   error._tag === "TokenStoreError" ? "the stored session cannot be read" : "the stored ID token is unusable"
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -160,6 +236,30 @@ export class TransactionError extends Data.TaggedError("TransactionError")<{
 export type SessionError = TokenStoreError | IdTokenError
 
 /**
+ * An OpenID Connect client of a browser application: everything of core's `OidcClient` (`client`,
+ * the authenticated `HttpClient`; `token`, `claims`, `cache`, ...) over the session in the
+ * chosen store, plus the redirect sign-in and sign-out of a page and the session's changes.
+ *
+ * @example
+ * ```ts
+ * import type { BrowserOidc } from "@auth-pipeline/platform-browser"
+ * import { Effect, Option } from "effect"
+ *
+ * // on page load: finish a sign-in or sign-out (yields where to go), else make sure someone is signed in
+ * const onLoad = <A>(oidc: BrowserOidc.BrowserOidc<A>, here: string) =>
+ *   Effect.gen(function*() {
+ *     if (yield* oidc.isSigninCallback) {
+ *       const { state } = yield* oidc.handleCallback
+ *       return Option.some(Option.getOrElse(state, () => "/"))
+ *     }
+ *     if (yield* oidc.isSignoutCallback) {
+ *       return Option.some(Option.getOrElse(yield* oidc.handleSignoutCallback, () => "/"))
+ *     }
+ *     if (Option.isNone(yield* oidc.session)) yield* oidc.signinRedirect({ state: here })
+ *     return Option.none<string>()
+ *   })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -207,6 +307,34 @@ export interface BrowserOidc<A> extends OidcClient.OidcClient<A> {
  * {@link TabSync} in context; its silent renew lives in the current Scope. Nothing is fetched
  * until needed.
  *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { BrowserOidc, Navigation, TabSync } from "@auth-pipeline/platform-browser"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Option } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const oidc = yield* BrowserOidc.make({
+ *     client: CentrapayUser.oidcOptions({
+ *       clientId: "7mapl0nqonkgl5vfeb3cf86miu",
+ *       redirectUri: "https://shop.example.com/oidc-callback"
+ *     }),
+ *     store: "memory",
+ *     transactionStore: "memory"
+ *   })
+ *   assert.ok(Option.isNone(yield* oidc.session)) // nobody signed in yet
+ *   assert.strictEqual(yield* oidc.isSigninCallback, false)
+ * })
+ * // in a page: Effect.provide(BrowserOidc.layerBrowser); here a page in memory (and nothing is fetched)
+ * const page = Layer.mergeAll(
+ *   FetchHttpClient.layer,
+ *   Layer.effect(Navigation.Navigation, Navigation.makeMemory("https://shop.example.com/")),
+ *   Layer.effect(TabSync.TabSync, TabSync.makeMemory)
+ * )
+ * Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(page)))
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -217,6 +345,24 @@ export const make: <A, I>(
 /**
  * What {@link make} needs in a browser: `FetchHttpClient.layer`, the page's `location` and
  * `history`, `navigator.locks` and `BroadcastChannel`.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayUser } from "@auth-pipeline/centrapay"
+ * import { BrowserOidc } from "@auth-pipeline/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * // the page's script (not run here: Node has no page)
+ * const main = Effect.gen(function*() {
+ *   const oidc = yield* BrowserOidc.make({
+ *     client: CentrapayUser.oidcOptions({
+ *       clientId: "7mapl0nqonkgl5vfeb3cf86miu",
+ *       redirectUri: `${location.origin}/oidc-callback`
+ *     })
+ *   })
+ *   if (yield* oidc.isSigninCallback) yield* oidc.handleCallback
+ * }).pipe(Effect.scoped, Effect.provide(BrowserOidc.layerBrowser))
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -10,6 +10,31 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
 /**
+ * The page's address and its moves: what {@link BrowserOidc} reads (the callback's URL) and does
+ * (go to the provider, take the code and state out of the address bar). {@link browser} is the
+ * page's own; {@link makeMemory} a history in memory; any other implementation (an embedded web
+ * view, a router) works too.
+ *
+ * @example
+ * ```ts
+ * import type { Navigation } from "@auth-pipeline/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * // the shape of a navigation: here one that stays on its page and logs where it would go
+ * const logging = (start: string): Navigation.Navigation => {
+ *   let current = new URL(start)
+ *   return {
+ *     url: Effect.sync(() => new URL(current.href)),
+ *     assign: (url) => Effect.log(`would go to ${url.href}`),
+ *     replace: (url) => Effect.log(`would go to ${url.href} in place`),
+ *     replaceState: (url) =>
+ *       Effect.sync(() => {
+ *         current = url
+ *       })
+ *   }
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -28,6 +53,21 @@ export interface Navigation {
 }
 
 /**
+ * The {@link Navigation} service: {@link layer} in a page, {@link makeMemory} in tests.
+ *
+ * @example
+ * ```ts
+ * import { Navigation } from "@auth-pipeline/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * const path = Effect.flatMap(Navigation.Navigation, (navigation) => navigation.url).pipe(
+ *   Effect.map((url) => url.pathname)
+ * )
+ * const memory = Navigation.makeMemory("https://app.example.com/orders")
+ * const inTest = Effect.provideServiceEffect(path, Navigation.Navigation, memory)
+ * assert.strictEqual(Effect.runSync(inTest), "/orders")
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -36,7 +76,21 @@ export const Navigation: Context.Tag<Navigation, Navigation> = Context.GenericTa
 )
 
 /**
- * The page's own `location` and `history`.
+ * The page's own `location` and `history`, read and called when an operation runs (never when
+ * this module loads): outside a page the operations throw (die).
+ *
+ * @example
+ * ```ts
+ * import { Navigation } from "@auth-pipeline/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * // in a page: drop the query from the address bar without reloading (not run here: Node has no `location`)
+ * const dropQuery = Effect.gen(function*() {
+ *   const url = yield* Navigation.browser.url
+ *   url.search = ""
+ *   yield* Navigation.browser.replaceState(url)
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -49,7 +103,18 @@ export const browser: Navigation = {
 }
 
 /**
- * {@link browser} as a Layer.
+ * {@link browser} as a Layer. `BrowserOidc.layerBrowser` includes it.
+ *
+ * @example
+ * ```ts
+ * import { Navigation } from "@auth-pipeline/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * // in a page (not run here: Node has no `location`)
+ * const here = Effect.flatMap(Navigation.Navigation, (navigation) => navigation.url).pipe(
+ *   Effect.provide(Navigation.layer)
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -57,7 +122,29 @@ export const browser: Navigation = {
 export const layer: Layer.Layer<Navigation> = Layer.succeed(Navigation, browser)
 
 /**
- * A navigation in memory, for tests: a history of URLs with a current entry.
+ * A navigation in memory, for tests: a history of URLs with a current entry. `assign` and
+ * `visit` drop the entries after the current one and add a new one; `replace` and
+ * `replaceState` both rewrite the current entry.
+ *
+ * @example
+ * ```ts
+ * import { Navigation } from "@auth-pipeline/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * // a sign-in round trip: to the provider, back with a code, the code taken out of the history
+ * const program = Effect.gen(function*() {
+ *   const navigation: Navigation.MemoryNavigation = yield* Navigation.makeMemory("https://app.example.com/")
+ *   yield* navigation.assign(new URL("https://id.example.com/authorize?state=s1"))
+ *   yield* navigation.visit("https://app.example.com/oidc-callback?code=c1&state=s1")
+ *   yield* navigation.replaceState(new URL("https://app.example.com/oidc-callback"))
+ *   assert.deepStrictEqual(yield* navigation.entries, [
+ *     "https://app.example.com/",
+ *     "https://id.example.com/authorize?state=s1",
+ *     "https://app.example.com/oidc-callback"
+ *   ])
+ * })
+ * Effect.runSync(program)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -70,7 +157,22 @@ export interface MemoryNavigation extends Navigation {
 }
 
 /**
- * A {@link MemoryNavigation} starting on `initial`.
+ * A {@link MemoryNavigation} starting on `initial` (its only history entry). An invalid URL
+ * throws (dies) when the effect runs.
+ *
+ * @example
+ * ```ts
+ * import { Navigation } from "@auth-pipeline/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const navigation = yield* Navigation.makeMemory("https://app.example.com/account")
+ *   yield* navigation.replace(new URL("https://app.example.com/"))
+ *   assert.strictEqual((yield* navigation.url).pathname, "/")
+ *   assert.deepStrictEqual(yield* navigation.entries, ["https://app.example.com/"])
+ * })
+ * Effect.runSync(program)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

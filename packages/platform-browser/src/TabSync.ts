@@ -14,6 +14,24 @@ import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 
 /**
+ * What {@link BrowserOidc} needs from the other tabs of its origin: a named lock (its refreshes
+ * run under `<storage key>:refresh`) and named notifications (it publishes on its storage key
+ * after every write of the session and turns what it hears into `sessions` events).
+ *
+ * @example
+ * ```ts
+ * import type { TabSync } from "@auth-pipeline/platform-browser"
+ * import { Effect, Queue } from "effect"
+ *
+ * // the shape of a TabSync: here for an app that is only ever open in one tab
+ * const lock = Effect.unsafeMakeSemaphore(1)
+ * const singleTab: TabSync.TabSync = {
+ *   withLock: () => lock.withPermits(1),
+ *   publish: () => Effect.void, // no other tab to tell
+ *   subscribe: () => Effect.acquireRelease(Queue.unbounded<void>(), Queue.shutdown) // nothing ever arrives
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -31,6 +49,21 @@ export interface TabSync {
 }
 
 /**
+ * The {@link TabSync} service: {@link layer} in a page, {@link makeMemory} in tests.
+ *
+ * @example
+ * ```ts
+ * import { TabSync } from "@auth-pipeline/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * // one refresh at a time across the tabs of the origin
+ * const exclusive = <A, E, R>(refresh: Effect.Effect<A, E, R>) =>
+ *   Effect.flatMap(TabSync.TabSync, (tabs) => tabs.withLock("my-app:refresh")(refresh))
+ *
+ * const inTest = Effect.provideServiceEffect(exclusive(Effect.succeed(1)), TabSync.TabSync, TabSync.makeMemory)
+ * assert.strictEqual(Effect.runSync(inTest), 1)
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -72,7 +105,24 @@ const webLock = (locks: LockManager, name: string) => <A, E, R>(effect: Effect.E
 
 /**
  * The browser's: `navigator.locks` (a lock within the tab where the Web Locks API is missing) and
- * `BroadcastChannel` (no notifications where it is missing).
+ * `BroadcastChannel` (no notifications where it is missing). A subscription also hears the
+ * `storage` events (another tab's Web Storage writes) of the keys that start with the channel's
+ * name, and of a `clear()`.
+ *
+ * @example
+ * ```ts
+ * import { TabSync } from "@auth-pipeline/platform-browser"
+ * import { Effect, Queue } from "effect"
+ *
+ * // in a page: wait until another tab says the session changed (not run here)
+ * const nextChange = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const tabs = yield* TabSync.browser
+ *     const changes = yield* tabs.subscribe("my-app:session")
+ *     yield* Queue.take(changes)
+ *   })
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -123,7 +173,18 @@ export const browser: Effect.Effect<TabSync> = Effect.sync(() => {
 })
 
 /**
- * {@link browser} as a Layer.
+ * {@link browser} as a Layer. `BrowserOidc.layerBrowser` includes it.
+ *
+ * @example
+ * ```ts
+ * import { TabSync } from "@auth-pipeline/platform-browser"
+ * import { Effect } from "effect"
+ *
+ * // in a page: tell the other tabs (not run here)
+ * const announce = Effect.flatMap(TabSync.TabSync, (tabs) => tabs.publish("my-app:session")).pipe(
+ *   Effect.provide(TabSync.layer)
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -134,6 +195,32 @@ export const layer: Layer.Layer<TabSync> = Layer.effect(TabSync, browser)
  * Locks and notifications in memory: every client given the same instance behaves like a tab of
  * the same origin (a publisher hears its own notifications too, as another `BroadcastChannel`
  * object of the same tab would).
+ *
+ * @example
+ * ```ts
+ * import { TabSync } from "@auth-pipeline/platform-browser"
+ * import { Effect, Queue } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const origin = yield* TabSync.makeMemory // give the same instance to every "tab"
+ *   const changes = yield* origin.subscribe("my-app:session")
+ *   yield* origin.publish("my-app:session")
+ *   yield* Queue.take(changes) // heard
+ *
+ *   let inside = 0
+ *   let most = 0
+ *   const refresh = origin.withLock("my-app:refresh")(
+ *     Effect.gen(function*() {
+ *       most = Math.max(most, ++inside)
+ *       yield* Effect.yieldNow()
+ *       inside--
+ *     })
+ *   )
+ *   yield* Effect.all([refresh, refresh], { concurrency: "unbounded" })
+ *   assert.strictEqual(most, 1) // one at a time
+ * })
+ * Effect.runPromise(Effect.scoped(program))
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -403,7 +403,21 @@ export const webClientId: string = internal.webClientId
 
 /**
  * The redirect and post-logout redirect URIs a web app on `origin` gets with
- * {@link Options.webOrigins}: `<origin>/oidc-callback` and `<origin>/oidc-logout`.
+ * {@link Options.webOrigins}: `<origin>/oidc-callback` and `<origin>/oidc-logout`. Only the
+ * origin of the URL given counts (a path, query or fragment is dropped); an invalid URL throws.
+ *
+ * @example
+ * ```ts
+ * import { CentrapayOidc } from "@auth-pipeline/sandbox"
+ *
+ * const uris = CentrapayOidc.webRedirectUris("http://127.0.0.1:5173/shop?tab=1")
+ * assert.deepStrictEqual(uris, {
+ *   redirectUri: "http://127.0.0.1:5173/oidc-callback",
+ *   postLogoutRedirectUri: "http://127.0.0.1:5173/oidc-logout"
+ * })
+ * // the options of a web app's client against `CentrapayOidc.start({ webOrigins: ["http://127.0.0.1:5173"] })`
+ * const client = { clientId: CentrapayOidc.webClientId, ...uris }
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -11,6 +11,7 @@ import * as Grant from "../Grant.js"
 import * as IdToken from "../IdToken.js"
 import * as Jwks from "../Jwks.js"
 import * as LoopbackRedirect from "../LoopbackRedirect.js"
+import * as Metrics from "../Metrics.js"
 import type {
   AuthorizeOptions,
   LogoutOptions,
@@ -180,7 +181,9 @@ export const make = <A, I>(
         return { token, claims } satisfies Session<A>
       }).pipe(
         annotateOutcome,
-        Effect.withSpan("auth_pipeline.oidc.callback", { attributes: { "auth_pipeline.provider": options.name } })
+        Effect.withSpan("auth_pipeline.oidc.callback", { attributes: { "auth_pipeline.provider": options.name } }),
+        // the code exchange's token request metrics carry the provider, as the cache's do
+        Effect.tagMetrics(Metrics.providerTag, options.name)
       )
 
     const loginLoopback = (loginOptions: LoopbackLoginOptions = {}) =>

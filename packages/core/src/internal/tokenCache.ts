@@ -353,15 +353,17 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       expiryGauge.unsafeUpdate(expiresAt / 1000, [])
     }
     // A caller that finds no usable token waits for the fetch: counted, and how long it waited.
-    const fetchForeground = Effect.flatMap(Clock.currentTimeMillis, (start) =>
-      Effect.ensuring(
-        fetch("foreground", Option.none()),
-        Effect.flatMap(Clock.currentTimeMillis, (end) =>
-          Effect.sync(() => {
-            waits.unsafeUpdate(1, [])
-            waitDuration.unsafeUpdate((end - start) / 1000, [])
-          }))
-      ))
+    const waitFor = (seen: Option.Option<AccessToken>) =>
+      Effect.flatMap(Clock.currentTimeMillis, (start) =>
+        Effect.ensuring(
+          fetch("foreground", seen),
+          Effect.flatMap(Clock.currentTimeMillis, (end) =>
+            Effect.sync(() => {
+              waits.unsafeUpdate(1, [])
+              waitDuration.unsafeUpdate((end - start) / 1000, [])
+            }))
+        ))
+    const fetchForeground = waitFor(Option.none())
     const get: Effect.Effect<AccessToken, TokenCacheError<E>> = Effect.flatMap(store.get, (current) => {
       if (Option.isNone(current)) return fetchForeground
       const token = current.value
@@ -372,7 +374,7 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         if (Math.floor(now / 1000) !== reportedSecond) reportExpiry(token, now)
         return Effect.succeed(token)
       }
-      return fetch("foreground", current)
+      return waitFor(current)
     })
 
     const initial = yield* Effect.orElseSucceed(store.get, () => Option.none<AccessToken>())

@@ -59,3 +59,29 @@ export const Claims = Schema.Struct({
  * @category models
  */
 export type Claims = typeof Claims.Type
+
+/**
+ * The claim names of Centrapay's claims table, in the table's order (for showing a user's
+ * claims, e.g. the CLI's `whoami` and the web example).
+ *
+ * @example
+ * ```ts
+ * import { Claims } from "@auth-pipeline/centrapay"
+ *
+ * const rows = (claims: Claims.Claims) =>
+ *   Claims.names.filter((name) => claims[name] !== undefined).map((name) => [name, String(claims[name])])
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const names = [
+  "sub",
+  "email",
+  "email_verified",
+  "phone_number",
+  "phone_number_verified",
+  "given_name",
+  "family_name",
+  "preferred_username"
+] as const satisfies ReadonlyArray<keyof Claims>

@@ -4,7 +4,7 @@
  * from `/config.json` (the sandbox's issuer and API on 127.0.0.1).
  */
 import { CentrapayUser } from "@auth-pipeline/centrapay"
-import type { Claims } from "@auth-pipeline/centrapay/Claims"
+import * as Claims from "@auth-pipeline/centrapay/Claims"
 import type { OidcClient } from "@auth-pipeline/core"
 import { BrowserOidc } from "@auth-pipeline/platform-browser"
 import { Effect, Option, Runtime, Stream } from "effect"
@@ -27,16 +27,7 @@ const byId = (id: string): HTMLElement => document.getElementById(id)!
 const show = (id: string, visible: boolean) => {
   byId(id).hidden = !visible
 }
-const claimNames = [
-  "sub",
-  "email",
-  "email_verified",
-  "phone_number",
-  "phone_number_verified",
-  "given_name",
-  "family_name",
-  "preferred_username"
-] as const
+const claimNames = Claims.names
 
 const describeError = (error: { readonly _tag: string; readonly message: string; readonly reason?: unknown }) =>
   `${error._tag}${typeof error.reason === "string" ? ` (${error.reason})` : ""}: ${error.message}`
@@ -49,7 +40,7 @@ const fail = (text: string) => {
 }
 
 let updates = 0
-const render = (session: Option.Option<OidcClient.Session<Claims>>) => {
+const render = (session: Option.Option<OidcClient.Session<Claims.Claims>>) => {
   updates++
   byId("updates").textContent = String(updates)
   if (Option.isNone(session)) {

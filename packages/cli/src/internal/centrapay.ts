@@ -56,16 +56,7 @@ const clientOptions = (flags: {
       ...Option.match(flags.issuer, { onNone: () => ({}), onSome: (issuer) => ({ issuer }) })
     }))
 
-const claimNames = [
-  "sub",
-  "email",
-  "email_verified",
-  "phone_number",
-  "phone_number_verified",
-  "given_name",
-  "family_name",
-  "preferred_username"
-] as const satisfies ReadonlyArray<keyof Claims.Claims>
+const claimNames = Claims.names
 
 const claimRows = (claims: Claims.Claims): Array<readonly [string, string]> =>
   claimNames.flatMap((key) => {

@@ -153,18 +153,17 @@ const processResponse = (
         })
     )
   }
+  const invalidBody = (e: ParseResult.ParseError) =>
+    new TokenResponseError({
+      reason: "InvalidBody",
+      url,
+      status,
+      detail: invalidFields(e),
+      excerpt: excerptJson(json, secrets)
+    })
   if (isRecord(json) && "error" in json) {
     return Either.match(decodeError(json), {
-      onLeft: (e) =>
-        Either.left(
-          new TokenResponseError({
-            reason: "InvalidBody",
-            url,
-            status,
-            detail: invalidFields(e),
-            excerpt: excerptJson(json, secrets)
-          })
-        ),
+      onLeft: (e) => Either.left(invalidBody(e)),
       onRight: (body) =>
         Either.left(
           new OAuthError({
@@ -191,16 +190,7 @@ const processResponse = (
     )
   }
   return Either.match(decodeToken(json), {
-    onLeft: (e) =>
-      Either.left(
-        new TokenResponseError({
-          reason: "InvalidBody",
-          url,
-          status,
-          detail: invalidFields(e),
-          excerpt: excerptJson(json, secrets)
-        })
-      ),
+    onLeft: (e) => Either.left(invalidBody(e)),
     onRight: (body) => {
       // RFC 6749 §7.1: a client must not use a token whose type it does not understand.
       const tokenType = body.token_type.toLowerCase()

@@ -5,7 +5,7 @@ import eslint from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 /** Published packages: their sources import Effect's modules one by one and never use `console`. */
-const librarySources = ["core", "centrapay", "paysera", "cryptofuse", "autopay", "sandbox", "platform-node"].map(
+const librarySources = ["core", "centrapay", "paysera", "cryptofuse", "autopay", "sandbox", "platform-node", "redis"].map(
   (name) => `packages/${name}/src/**/*.ts`
 )
 

@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
+import * as AccessTokenModule from "../AccessToken.js"
 import { AccessToken } from "../AccessToken.js"
 import * as Metrics from "../Metrics.js"
 import * as RefreshPolicy from "../RefreshPolicy.js"
@@ -66,7 +67,14 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     }
     const name = options.name ?? "default"
     const policy = RefreshPolicy.make(options.policy)
-    const store = options.store ?? (yield* TokenStore.inMemory())
+    // A store shared by a fleet comes from a factory in the context, one per credential.
+    const factory = options.store === undefined && options.credential !== undefined
+      ? yield* Effect.serviceOption(TokenStore.Factory)
+      : Option.none()
+    const store = options.store ??
+      (Option.isSome(factory) && options.credential !== undefined
+        ? yield* factory.value.make({ name, credential: options.credential, policy })
+        : yield* TokenStore.inMemory())
     const background = options.backgroundRefresh ?? true
     const maxRetries = options.retry?.maxRetries ?? 3
     const baseDelay = Duration.toMillis(options.retry?.baseDelay ?? "250 millis")
@@ -187,7 +195,68 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
               ? Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
               : Effect.succeed(token)))
 
-    /** One fetch: the refresh_token grant when there is a refresh token, else `acquire`. */
+    /**
+     * Obtains a token from the provider, starting from `current`: the refresh_token grant when it
+     * has a refresh token, else `acquire`. The flag tells whether the token is new (to be stored).
+     */
+    const obtain = (
+      current: Option.Option<AccessToken>,
+      retries: number,
+      within: Option.Option<Duration.Duration>
+    ): Effect.Effect<readonly [AccessToken, boolean], TokenCacheError<E>> =>
+      Effect.gen(function*() {
+        const refreshable = Option.filter(current, (t) => Option.isSome(t.refreshToken))
+        if (refreshWith !== undefined && Option.isSome(refreshable)) {
+          const previous = refreshable.value
+          const refreshToken = Option.getOrThrow(previous.refreshToken)
+          yield* Effect.annotateCurrentSpan("oauth.grant_type", "refresh_token")
+          const result = yield* Effect.either(
+            attempts(Effect.provide(refreshWith(refreshToken), context), retries, within)
+          )
+          if (Either.isRight(result)) return [inherit(result.right, previous), true] as const
+          if (!isInvalidGrant(result.left)) return yield* Effect.fail(result.left)
+          // The refresh token is dead: drop it (the access token, if still valid, stays usable).
+          const dropped = yield* store.compareAndSet(
+            previous,
+            Option.some(new AccessToken({ ...previous, refreshToken: Option.none() }))
+          )
+          if (!dropped) {
+            // Someone sharing the store (another process) refreshed first: its token wins.
+            const latest = yield* store.get
+            if (Option.isSome(latest) && usable(latest.value, yield* Clock.currentTimeMillis)) {
+              return [latest.value, false] as const
+            }
+          }
+          if (acquire === undefined) {
+            return yield* Effect.fail(
+              new ReauthenticationRequired({ reason: "RefreshRejected", cache: name, oauthError: result.left })
+            )
+          }
+        }
+        if (acquire === undefined) {
+          return yield* Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
+        }
+        yield* Effect.annotateCurrentSpan("oauth.grant_type", "acquire")
+        return [yield* attempts(acquire, retries, within), true] as const
+      })
+
+    /** A token a shared store already holds (its `coordinate` stored it): scheduled, not stored again. */
+    const adopt = (token: AccessToken, startedAt: number): Effect.Effect<AccessToken, TokenCacheError<E>> =>
+      Effect.flatMap(Ref.get(epoch), (now) =>
+        now === startedAt
+          ? Effect.as(schedule(token), token)
+          : Effect.flatMap(store.get, (current) =>
+            Option.isSome(current)
+              ? Effect.succeed(current.value)
+              : acquire === undefined
+              ? Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
+              : Effect.succeed(token)))
+
+    /**
+     * One fetch. With a store that coordinates fetches across processes, the store decides who
+     * fetches (and hands that process the latest stored token, whose refresh token is the one to
+     * use); the others take its result.
+     */
     const doFetch = (trigger: Trigger): Effect.Effect<AccessToken, TokenCacheError<E>> =>
       Effect.gen(function*() {
         // A background refresh has its own slower retry loop (refreshAhead): no quick retries here,
@@ -202,37 +271,36 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
           // Stored meanwhile (by the fetch before this one, or another replica sharing the store).
           return current.value
         }
-        const refreshable = Option.filter(current, (t) => Option.isSome(t.refreshToken))
-        if (refreshWith !== undefined && Option.isSome(refreshable)) {
-          const previous = refreshable.value
-          const refreshToken = Option.getOrThrow(previous.refreshToken)
-          yield* Effect.annotateCurrentSpan("oauth.grant_type", "refresh_token")
-          const result = yield* Effect.either(
-            attempts(Effect.provide(refreshWith(refreshToken), context), retries, within)
-          )
-          if (Either.isRight(result)) return yield* save(inherit(result.right, previous), startedAt)
-          if (!isInvalidGrant(result.left)) return yield* Effect.fail(result.left)
-          // The refresh token is dead: drop it (the access token, if still valid, stays usable).
-          const dropped = yield* store.compareAndSet(
-            previous,
-            Option.some(new AccessToken({ ...previous, refreshToken: Option.none() }))
-          )
-          if (!dropped) {
-            // Someone sharing the store (another process) refreshed first: its token wins.
-            const latest = yield* store.get
-            if (Option.isSome(latest) && usable(latest.value, yield* Clock.currentTimeMillis)) return latest.value
-          }
-          if (acquire === undefined) {
-            return yield* Effect.fail(
-              new ReauthenticationRequired({ reason: "RefreshRejected", cache: name, oauthError: result.left })
-            )
-          }
+        const coordinate = store.coordinate
+        if (coordinate === undefined) {
+          const [token, fresh] = yield* obtain(current, retries, within)
+          return fresh ? yield* save(token, startedAt) : token
         }
-        if (acquire === undefined) {
-          return yield* Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
-        }
-        yield* Effect.annotateCurrentSpan("oauth.grant_type", "acquire")
-        return yield* save(yield* attempts(acquire, retries, within), startedAt)
+        const coordinated = coordinate<TokenCacheError<E>>({
+          name,
+          trigger,
+          current,
+          deadline: within,
+          fetch: (latest, limit) =>
+            Effect.map(
+              obtain(
+                latest,
+                retries,
+                Option.some(Option.match(within, { onNone: () => limit, onSome: (d) => Duration.min(d, limit) }))
+              ),
+              ([token]) => token
+            ),
+          staleAt: (token) => RefreshPolicy.staleAt(policy, token),
+          retryAfter: (error) => isTokenError(error) ? TokenError.retryAfter(error) : Option.none()
+        })
+        // The whole of it (waiting for another process, then perhaps fetching) within the deadline.
+        const bounded = Option.isSome(within) && Duration.isFinite(within.value)
+          ? Effect.timeoutFail(coordinated, {
+            duration: within.value,
+            onTimeout: () => new TokenDeadlineExceeded({ cache: name, deadline: within.value })
+          })
+          : coordinated
+        return yield* adopt(yield* bounded, startedAt)
       }).pipe(
         Effect.tapBoth({
           onFailure: (e) =>
@@ -282,6 +350,14 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         const at = RefreshPolicy.refreshAt(policy, token, yield* Random.next)
         const now = yield* Clock.currentTimeMillis
         if (at > now) yield* Effect.sleep(Duration.millis(at - now))
+        // Another process sharing the store may have refreshed meanwhile: refresh its token when due.
+        const latest = yield* Effect.orElseSucceed(store.get, () => Option.none<AccessToken>())
+        if (
+          Option.isSome(latest) && !AccessTokenModule.sameValue(latest.value, token) &&
+          (yield* Clock.currentTimeMillis) < RefreshPolicy.staleAt(policy, latest.value)
+        ) {
+          return yield* refreshAhead(latest.value)
+        }
         const expiresAt = RefreshPolicy.expiresAt(policy, token)
         for (let attempt = 0;; attempt++) {
           yield* Metric.increment(bgRefreshes)
@@ -293,7 +369,9 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
             Effect.annotateLogs("cache", name)
           )
           // A deadline comes from a caller's fetch this refresh joined: the endpoint is slow, try again.
+          // A shared store that cannot be reached (or that holds the fleet off) may be back soon.
           const transient = error.value instanceof TokenDeadlineExceeded ||
+            error.value instanceof TokenStore.TokenStoreError ||
             (!(error.value instanceof ReauthenticationRequired) &&
               !(error.value instanceof TokenBudgetExceeded) &&
               isTransient(error.value as E))

@@ -58,20 +58,28 @@ return {'lead', v or '0', redis.call('HGET', KEYS[1], 'data') or false}
 `)
 
 /**
- * The leader stores its token: only while the lease is still its own AND the record is at the
- * version it read (a leader paused past its lease, or overtaken by a set, is refused).
+ * The leader stores its token, unless a newer one is there: refused when another process holds
+ * the lease, or when the record changed since it was read and now holds a fresh token or none
+ * (a login or a logout). A change that left no fresh token (a 401's invalidation) does not block
+ * it, and neither does an expired lease that nobody took, when the record did not change.
  * ARGV: owner, version read, data, fresh-for ms, channel, budget window ms (0: no budget).
  * → {'ok', v} | {'lost', v, data} | {'stale', v, data}
  */
 export const publish = script(`
 ${nextVersion}
 local v = redis.call('HGET', KEYS[1], 'v')
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then
-  return {'lost', v or '0', redis.call('HGET', KEYS[1], 'data') or false}
+local holder = redis.call('GET', KEYS[2])
+if holder ~= ARGV[1] then
+  if holder or (v or '0') ~= ARGV[2] then
+    return {'lost', v or '0', redis.call('HGET', KEYS[1], 'data') or false}
+  end
+else
+  redis.call('DEL', KEYS[2])
 end
-redis.call('DEL', KEYS[2])
 if (v or '0') ~= ARGV[2] then
-  return {'stale', v or '0', redis.call('HGET', KEYS[1], 'data') or false}
+  local fresh = tonumber(redis.call('HGET', KEYS[1], 'fresh') or '0')
+  local data = redis.call('HGET', KEYS[1], 'data') or ''
+  if fresh > now or data == '' then return {'stale', v or '0', data} end
 end
 local nv = nextVersion(v)
 redis.call('HSET', KEYS[1], 'v', nv, 'fresh', string.format('%d', now + tonumber(ARGV[4])), 'data', ARGV[3], 'fails', '0')

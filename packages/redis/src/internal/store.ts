@@ -508,6 +508,58 @@ export const makeFactory = (
             ])
           })
 
+        const compareAndSet = (
+          expected: AccessToken,
+          next: Option.Option<AccessToken>,
+          round: number
+        ): Effect.Effect<boolean, TokenStore.TokenStoreError> =>
+          Effect.gen(function*() {
+            const current = yield* Ref.get(mirror)
+            if (Option.isNone(current.token) || !AccessTokenModule.sameValue(current.token.value, expected)) {
+              return false
+            }
+            const version = current.version
+            if (Option.isNone(version)) {
+              yield* setMirror({ token: next, version: Option.none() })
+              return true
+            }
+            const reply = yield* Effect.either(writeRecord("compareAndSet", version.value, next))
+            if (Either.isLeft(reply)) {
+              if (!(reply.left instanceof RedisDown)) return yield* Effect.fail(reply.left)
+              if (policyName === "fail") {
+                return yield* Effect.fail(
+                  storeError("compareAndSet", `unavailable (${reply.left.detail}); policy "fail"`)
+                )
+              }
+              yield* setMirror({ token: next, version })
+              return true
+            }
+            const [outcome, v, data] = reply.right as [string, unknown, unknown]
+            if (outcome === "ok") {
+              yield* setMirror({ token: next, version: Option.some(String(v)) })
+              // A write by the leader itself (a dead refresh token dropped) moves its expected version.
+              yield* Ref.update(
+                lead,
+                Option.map((l) => l.version === version.value ? { ...l, version: String(v) } : l)
+              )
+              return true
+            }
+            // The record moved on. If it holds the same token under another version: already
+            // invalidated by another process (nothing to write), or re-seeded after a Redis restart
+            // (compare again against that version).
+            const latest = yield* Effect.either(openToken(data))
+            if (
+              round < 3 && Either.isRight(latest) && Option.isSome(latest.right) &&
+              AccessTokenModule.sameValue(latest.right.value, expected)
+            ) {
+              yield* setMirror({ token: latest.right, version: Option.some(String(v)) })
+              if ((yield* Clock.currentTimeMillis) >= staleAt(latest.right.value)) return true
+              return yield* compareAndSet(expected, next, round + 1)
+            }
+            yield* adoptRecord(String(v), data)
+            return false
+          })
+
         const store: TokenStore.TokenStore = {
           get: Effect.map(Ref.get(mirror), (m) => m.token),
           set: (token) =>
@@ -522,41 +574,7 @@ export const makeFactory = (
               if (Either.isLeft(reply) && !(reply.left instanceof RedisDown)) return yield* Effect.fail(reply.left)
               yield* setMirror({ token, version: Option.none() })
             }),
-          compareAndSet: (expected, next) =>
-            Effect.gen(function*() {
-              const current = yield* Ref.get(mirror)
-              if (Option.isNone(current.token) || !AccessTokenModule.sameValue(current.token.value, expected)) {
-                return false
-              }
-              const version = current.version
-              if (Option.isNone(version)) {
-                yield* setMirror({ token: next, version: Option.none() })
-                return true
-              }
-              const reply = yield* Effect.either(writeRecord("compareAndSet", version.value, next))
-              if (Either.isLeft(reply)) {
-                if (!(reply.left instanceof RedisDown)) return yield* Effect.fail(reply.left)
-                if (policyName === "fail") {
-                  return yield* Effect.fail(
-                    storeError("compareAndSet", `unavailable (${reply.left.detail}); policy "fail"`)
-                  )
-                }
-                yield* setMirror({ token: next, version })
-                return true
-              }
-              const [outcome, v, data] = reply.right as [string, unknown, unknown]
-              if (outcome === "ok") {
-                yield* setMirror({ token: next, version: Option.some(String(v)) })
-                // A write by the leader itself (a dead refresh token dropped) moves its expected version.
-                yield* Ref.update(
-                  lead,
-                  Option.map((l) => l.version === version.value ? { ...l, version: String(v) } : l)
-                )
-                return true
-              }
-              yield* adoptRecord(String(v), data)
-              return false
-            }),
+          compareAndSet: (expected, next) => compareAndSet(expected, next, 0),
           coordinate
         }
         return store

@@ -14,7 +14,8 @@ const librarySources = [
   "sandbox",
   "platform-node",
   "platform-browser",
-  "cli"
+  "cli",
+  "redis"
 ].map((name) => `packages/${name}/src/**/*.ts`)
 
 export default tseslint.config(

@@ -119,6 +119,8 @@ try {
       "--loglevel=error",
       ...Object.values(packed),
       ...effectLine,
+      // The Redis store's optional peer (node-redis), as its README's install line adds it.
+      "redis@^6.3.1",
       "typescript@~5.9.3",
       "@types/node@^20.19.0"
     ], { cwd: app })
@@ -213,11 +215,15 @@ import { Cli } from "@auth-pipeline/cli"
 import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
 import { PayseraAuth } from "@auth-pipeline/paysera"
 import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
+import { RedisTokenStore } from "@auth-pipeline/redis"
 import { Paysera, Server } from "@auth-pipeline/sandbox"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer, Redacted } from "effect"
 
-const paysera = PayseraAuth.layer({ clientId: "id", clientSecret: Redacted.make("secret") })
+const fleet = RedisTokenStore.layer({ url: "redis://127.0.0.1:6379", encryptionKey: Redacted.make("key") })
+const paysera = PayseraAuth.layer({ clientId: "id", clientSecret: Redacted.make("secret") }).pipe(
+  Layer.provide(fleet)
+)
 const cryptofuse = CryptofuseAuth.layer({
   clientId: "id", clientSecret: Redacted.make("secret"), baseUrl: "https://api.example.com"
 })

@@ -20,7 +20,7 @@ import * as TokenCache from "./TokenCache.js"
 import * as TokenEndpoint from "./TokenEndpoint.js"
 import type { TokenError } from "./TokenError.js"
 import { TokenRequestError } from "./TokenError.js"
-import type { TokenStoreError } from "./TokenStore.js"
+import type { Credential, TokenStoreError } from "./TokenStore.js"
 
 /**
  * Errors of {@link ProviderAuth.token}: the grant's error `E` or the cache's own.
@@ -260,6 +260,37 @@ export interface ClientCredentialsOptions extends ClientOptions {
 }
 
 /**
+ * What identifies the credential of a token request (no secret): the token URL, the client id,
+ * the grant, the scopes (sorted) and every other parameter (sorted), as a shared `TokenStore`
+ * keys its token.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const credential = (
+  endpoint: TokenEndpoint.TokenEndpoint,
+  grant: string,
+  request?: Grant.RequestOptions | undefined
+): Credential => {
+  const params: Array<readonly [string, string]> = []
+  if (request?.audience !== undefined && request.audience.length > 0) params.push(["audience", request.audience])
+  const resources = request?.resource === undefined
+    ? []
+    : typeof request.resource === "string"
+    ? [request.resource]
+    : request.resource
+  for (const r of resources) if (r.length > 0) params.push(["resource", r])
+  for (const [k, v] of Object.entries(request?.extra ?? {})) if (v.length > 0) params.push([k, v])
+  return {
+    tokenUrl: endpoint.url,
+    clientId: endpoint.clientAuthentication.clientId,
+    grant,
+    scopes: (request?.scope ?? []).filter((s) => s.length > 0).slice().sort(),
+    params: params.sort(([a, x], [b, y]) => a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0)
+  }
+}
+
+/**
  * A provider that authenticates with the client_credentials grant: a token cache over
  * `Grant.clientCredentials` and an authenticated client, sharing the `HttpClient` in context.
  * Fails at once with `TokenRequestError` (`InvalidUrl`) if the token URL, the API base URL or an
@@ -299,6 +330,7 @@ export const clientCredentials = (
     yield* validateDestinations(options)
     const base = yield* HttpClient.HttpClient
     const cache = yield* TokenCache.make({
+      credential: credential(options.endpoint, "client_credentials", options.request),
       ...options.cache,
       name: options.name,
       acquire: Grant.clientCredentials(options.endpoint, options.request).pipe(

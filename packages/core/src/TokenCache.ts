@@ -16,7 +16,7 @@ import type { AccessToken } from "./AccessToken.js"
 import * as internal from "./internal/tokenCache.js"
 import type { RefreshPolicyInput } from "./RefreshPolicy.js"
 import type { OAuthError } from "./TokenError.js"
-import type { TokenStore, TokenStoreError } from "./TokenStore.js"
+import type { Credential, TokenStore, TokenStoreError } from "./TokenStore.js"
 
 /**
  * There is no usable token and none can be obtained without the user: no source to acquire one
@@ -225,8 +225,18 @@ export interface Options<E, R> {
   readonly acquire?: Effect.Effect<AccessToken, E, R> | undefined
   /** Exchanges a refresh token for a new token (the refresh_token grant). */
   readonly refresh?: ((refreshToken: Redacted.Redacted<string>) => Effect.Effect<AccessToken, E, R>) | undefined
-  /** Where the current token lives. Default: in memory. */
+  /**
+   * Where the current token lives. Default: the store a `TokenStore.Factory` in the context builds
+   * for {@link Options.credential} when both are there (e.g. a Redis store shared by a fleet), else
+   * in memory.
+   */
   readonly store?: TokenStore | undefined
+  /**
+   * What identifies the credential this cache holds a token for (token URL, client id, grant,
+   * scopes, parameters), so that a `TokenStore.Factory` keeps one shared token per credential.
+   * Set by `ProviderAuth.clientCredentials`.
+   */
+  readonly credential?: Credential | undefined
   /** Margin, default lifetime and jitter; see `RefreshPolicy`. */
   readonly policy?: RefreshPolicyInput | undefined
   /**

@@ -170,7 +170,7 @@ describe("scrub", () => {
       const excerpts = [
         excerptJson(body, secrets),
         excerptText(JSON.stringify(body), secrets),
-        excerptText(new URLSearchParams([[member, secret], ["x", String(json)]]).toString(), secrets)
+        excerptText(new URLSearchParams([[member, secret], ["x", JSON.stringify(json)]]).toString(), secrets)
       ]
       for (const excerpt of excerpts) for (const f of forms) expect(excerpt.includes(f)).toBe(false)
     },

@@ -1,3 +1,4 @@
+import * as Redis from "@auth-pipeline/testing/Redis"
 import { runTsx } from "@auth-pipeline/testing/Tsx"
 import { describe, expect, it } from "@effect/vitest"
 import { fileURLToPath } from "node:url"
@@ -60,4 +61,14 @@ describe("Centrapay examples run against the sandbox over loopback HTTP, exit 0 
     expect(run.stdout).toContain(`token requests at the provider: {"authorization_code":1,"refresh_token":2}`)
     expect(run.stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\./) // no JWT
   })
+})
+
+describe.skipIf(Redis.skip())("the fleet example runs against one redis-server and the sandbox", () => {
+  it("autopay-fleet.ts: 4 processes, 1 token request; 401 everywhere, 1 new token request", async () => {
+    const run = await runTsx(dir, "src/autopay-fleet.ts", { file: true, timeout: 90_000 })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("1 token request (without a shared store: 4); every replica holds the same token")
+    expect(run.stdout).toContain("1 new token request for the fleet, then 4/4 calls → HTTP 200")
+    expect(run.stdout).not.toContain("sandbox-secret")
+  }, 120_000)
 })

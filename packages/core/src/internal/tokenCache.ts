@@ -64,7 +64,14 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     }
     const name = options.name ?? "default"
     const policy = RefreshPolicy.make(options.policy)
-    const store = options.store ?? (yield* TokenStore.inMemory())
+    // A store shared by a fleet comes from a factory in the context, one per credential.
+    const factory = options.store === undefined && options.credential !== undefined
+      ? yield* Effect.serviceOption(TokenStore.Factory)
+      : Option.none()
+    const store = options.store ??
+      (Option.isSome(factory) && options.credential !== undefined
+        ? yield* factory.value.make({ name, credential: options.credential, policy })
+        : yield* TokenStore.inMemory())
     const background = options.backgroundRefresh ?? true
     const maxRetries = options.retry?.maxRetries ?? 3
     const baseDelay = Duration.toMillis(options.retry?.baseDelay ?? "250 millis")
@@ -134,7 +141,8 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
       const loop = (attempt: number, deadlineAt: number): Effect.Effect<AccessToken, E | TokenBudgetExceeded> =>
         checkBudget.pipe(
           Effect.zipRight(
-            Effect.tap(source, () => recordIssued)
+            // The token request's own metrics (Metrics.tokenRequests, ...) carry this cache's name.
+            Effect.tap(Effect.tagMetrics(source, Metrics.providerTag, name), () => recordIssued)
           ),
           Effect.catchAll((error) => {
             if (error instanceof TokenBudgetExceeded || attempt >= maxRetries || !isTransient(error as E)) {
@@ -190,8 +198,66 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
     const lock = options.lock ?? ((effect) => effect)
 
     /**
-     * One fetch: the refresh_token grant when there is a refresh token, else `acquire`. `basis` is
-     * the token the caller saw when it decided to fetch.
+     * Obtains a token from the provider, starting from `current`: the refresh_token grant when it
+     * has a refresh token, else `acquire`. The flag tells whether the token is new (to be stored).
+     */
+    const obtain = (
+      current: Option.Option<AccessToken>,
+      retries: number,
+      within: Option.Option<Duration.Duration>
+    ): Effect.Effect<readonly [AccessToken, boolean], TokenCacheError<E>> =>
+      Effect.gen(function*() {
+        const refreshable = Option.filter(current, (t) => Option.isSome(t.refreshToken))
+        if (refreshWith !== undefined && Option.isSome(refreshable)) {
+          const previous = refreshable.value
+          const refreshToken = Option.getOrThrow(previous.refreshToken)
+          yield* Effect.annotateCurrentSpan("auth_pipeline.grant_type", "refresh_token")
+          const result = yield* Effect.either(
+            attempts(Effect.provide(refreshWith(refreshToken), context), retries, within)
+          )
+          if (Either.isRight(result)) return [inherit(result.right, previous), true] as const
+          if (!isInvalidGrant(result.left)) return yield* Effect.fail(result.left)
+          // The refresh token is dead: drop it (the access token, if still valid, stays usable).
+          const dropped = yield* store.compareAndSet(
+            previous,
+            Option.some(new AccessToken({ ...previous, refreshToken: Option.none() }))
+          )
+          if (!dropped) {
+            // Someone sharing the store (another process) refreshed first: its token wins.
+            const latest = yield* store.get
+            if (Option.isSome(latest) && usable(latest.value, yield* Clock.currentTimeMillis)) {
+              return [latest.value, false] as const
+            }
+          }
+          if (acquire === undefined) {
+            return yield* Effect.fail(
+              new ReauthenticationRequired({ reason: "RefreshRejected", cache: name, oauthError: result.left })
+            )
+          }
+        }
+        if (acquire === undefined) {
+          return yield* Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
+        }
+        yield* Effect.annotateCurrentSpan("auth_pipeline.grant_type", "acquire")
+        return [yield* attempts(acquire, retries, within), true] as const
+      })
+
+    /** A token a shared store already holds (its `coordinate` stored it): scheduled, not stored again. */
+    const adopt = (token: AccessToken, startedAt: number): Effect.Effect<AccessToken, TokenCacheError<E>> =>
+      Effect.flatMap(Ref.get(epoch), (now) =>
+        now === startedAt
+          ? Effect.as(schedule(token), token)
+          : Effect.flatMap(store.get, (current) =>
+            Option.isSome(current)
+              ? Effect.succeed(current.value)
+              : acquire === undefined
+              ? Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
+              : Effect.succeed(token)))
+
+    /**
+     * One fetch. `basis` is the token the caller saw when it decided to fetch. With a store that
+     * coordinates fetches across processes, the store decides who fetches (and hands that process
+     * the latest stored token, whose refresh token is the one to use); the others take its result.
      */
     const doFetch = (
       trigger: Trigger,
@@ -216,46 +282,43 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
             return current.value
           }
         }
-        const refreshable = Option.filter(current, (t) => Option.isSome(t.refreshToken))
-        if (refreshWith !== undefined && Option.isSome(refreshable)) {
-          const previous = refreshable.value
-          const refreshToken = Option.getOrThrow(previous.refreshToken)
-          yield* Effect.annotateCurrentSpan("auth_pipeline.grant_type", "refresh_token")
-          const result = yield* Effect.either(
-            attempts(Effect.provide(refreshWith(refreshToken), context), retries, within)
-          )
-          if (Either.isRight(result)) return yield* save(inherit(result.right, previous), startedAt)
-          if (!isInvalidGrant(result.left)) return yield* Effect.fail(result.left)
-          // The refresh token is dead: drop it (the access token, if still valid, stays usable).
-          const dropped = yield* store.compareAndSet(
-            previous,
-            Option.some(new AccessToken({ ...previous, refreshToken: Option.none() }))
-          )
-          if (!dropped) {
-            // Someone sharing the store (another process) refreshed first: its token wins.
-            const latest = yield* store.get
-            if (Option.isSome(latest) && usable(latest.value, yield* Clock.currentTimeMillis)) return latest.value
-          }
-          if (acquire === undefined) {
-            return yield* Effect.fail(
-              new ReauthenticationRequired({ reason: "RefreshRejected", cache: name, oauthError: result.left })
-            )
-          }
+        const coordinate = store.coordinate
+        if (coordinate === undefined) {
+          const [token, fresh] = yield* obtain(current, retries, within)
+          return fresh ? yield* save(token, startedAt) : token
         }
-        if (acquire === undefined) {
-          return yield* Effect.fail(new ReauthenticationRequired({ reason: "NoToken", cache: name }))
-        }
-        yield* Effect.annotateCurrentSpan("auth_pipeline.grant_type", "acquire")
-        return yield* save(yield* attempts(acquire, retries, within), startedAt)
+        const coordinated = coordinate<TokenCacheError<E>>({
+          name,
+          trigger,
+          current,
+          deadline: within,
+          fetch: (latest, limit) =>
+            Effect.map(
+              obtain(
+                latest,
+                retries,
+                Option.some(Option.match(within, { onNone: () => limit, onSome: (d) => Duration.min(d, limit) }))
+              ),
+              ([token]) => token
+            ),
+          staleAt: (token) => RefreshPolicy.staleAt(policy, token),
+          retryAfter: (error) => isTokenError(error) ? TokenError.retryAfter(error) : Option.none()
+        })
+        // The whole of it (waiting for another process, then perhaps fetching) within the deadline.
+        const bounded = Option.isSome(within) && Duration.isFinite(within.value)
+          ? Effect.timeoutFail(coordinated, {
+            duration: within.value,
+            onTimeout: () => new TokenDeadlineExceeded({ cache: name, deadline: within.value })
+          })
+          : coordinated
+        return yield* adopt(yield* bounded, startedAt)
       }).pipe(
         lock,
         Effect.tapError((e) => Metric.increment(Metric.tagged(failures, "error_type", errorType(e)))),
         annotateOutcome,
         Effect.withSpan("auth_pipeline.token_cache.fetch", {
           attributes: { "auth_pipeline.provider": name, "auth_pipeline.trigger": trigger }
-        }),
-        // Metrics of the token requests made for this cache (Metrics.tokenRequests, ...) carry its name.
-        Effect.tagMetrics(Metrics.providerTag, name)
+        })
       )
 
     /** Single-flight: the first caller starts the fetch in the cache's scope, everyone awaits it. */
@@ -296,6 +359,14 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
         const at = RefreshPolicy.refreshAt(policy, token, yield* Random.next)
         const now = yield* Clock.currentTimeMillis
         if (at > now) yield* Effect.sleep(Duration.millis(at - now))
+        // Another process sharing the store may have refreshed meanwhile: refresh its token when due.
+        const latest = yield* Effect.orElseSucceed(store.get, () => Option.none<AccessToken>())
+        if (
+          Option.isSome(latest) && !sameValue(latest.value, token) &&
+          (yield* Clock.currentTimeMillis) < RefreshPolicy.staleAt(policy, latest.value)
+        ) {
+          return yield* refreshAhead(latest.value)
+        }
         const expiresAt = RefreshPolicy.expiresAt(policy, token)
         for (let attempt = 0;; attempt++) {
           yield* Metric.increment(bgRefreshes)
@@ -308,7 +379,9 @@ export const make = <E, R>(options: Options<E, R>): Effect.Effect<TokenCache<E>,
             Effect.annotateLogs("cache", name)
           )
           // A deadline comes from a caller's fetch this refresh joined: the endpoint is slow, try again.
+          // A shared store that cannot be reached (or that holds the fleet off) may be back soon.
           const transient = error.value instanceof TokenDeadlineExceeded ||
+            error.value instanceof TokenStore.TokenStoreError ||
             (!(error.value instanceof ReauthenticationRequired) &&
               !(error.value instanceof TokenBudgetExceeded) &&
               isTransient(error.value as E))

@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type { AccessToken } from "./AccessToken.js"
 import * as CredentialScheme from "./CredentialScheme.js"
+import { sendFollowing } from "./internal/followRedirects.js"
 import * as RedactHttp from "./internal/redactHttp.js"
 import { checkUrl, display } from "./internal/urlPolicy.js"
 import * as Metrics from "./Metrics.js"
@@ -426,7 +427,12 @@ export const make = <E, E2, Err, R>(
   // The response and any HttpClientError leave with a copy of the request that has no credential.
   const send = (request: HttpClientRequest.HttpClientRequest, token: AccessToken) =>
     RedactHttp.exchange(
-      client.execute(HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, token.value))),
+      sendFollowing(
+        client,
+        request,
+        HttpClientRequest.setHeader(name, CredentialScheme.headerValue(scheme, token.value)),
+        guard
+      ),
       [name],
       [token.value]
     )
@@ -510,8 +516,11 @@ export const apiKey = <Err, R>(
         if (hasOwnCredential(request, name)) return RedactHttp.exchange(client.execute(request), [name], [])
         return Effect.flatMap(
           RedactHttp.exchange(
-            client.execute(
-              HttpClientRequest.setHeader(request, name, CredentialScheme.headerValue(scheme, options.key))
+            sendFollowing(
+              client,
+              request,
+              HttpClientRequest.setHeader(name, CredentialScheme.headerValue(scheme, options.key)),
+              guard
             ),
             [name],
             [options.key]

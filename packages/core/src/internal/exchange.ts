@@ -32,7 +32,7 @@ export class Refused extends Data.TaggedError("ExchangeRefused")<{
  * Redirects are not followed: `fetch` is told `redirect: "manual"` (other `RequestInit` fields
  * set in the fiber's context are kept); Node's http and undici clients do not follow by default.
  */
-const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+export const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.flatMap(
     Effect.serviceOption(FetchHttpClient.RequestInit),
     (init) =>

@@ -70,6 +70,18 @@ describe("npm run simulate", () => {
       expect(duringOutage.length).toBeLessThan(20)
     }))
 
+  it.effect("failing requests cost about what succeeding ones do: an outage longer than the token's life runs fast", () =>
+    Effect.gen(function*() {
+      // Before the simulator had its own clock each failing request took tens of milliseconds
+      // (TestClock samples the fibers across timer turns at every move): this ran for two minutes.
+      const report = yield* run(
+        scenario(["--provider", "paysera", "--hours", "1.1", "--rps", "1", "--token-endpoint-outage", "60m@5m"])
+      )
+      expect(report.failed).toBe(300)
+      expect(report.failuresByError).toEqual({ OAuthError: 300 })
+      expect(report.wallMillis).toBeLessThan(30_000)
+    }))
+
   it.effect("Cryptofuse and Autopay use their own lifetimes", () =>
     Effect.gen(function*() {
       const cryptofuse = yield* run(scenario(["--provider", "cryptofuse", "--hours", "24", "--rps", "1"]))

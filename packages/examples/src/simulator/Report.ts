@@ -38,7 +38,7 @@ export const render = (report: Report): string => {
   const gaps = report.tokenRequestTimes.slice(1).map((t, i) => t - report.tokenRequestTimes[i]!)
   const typicalGap = gaps.length === 0 ? undefined : [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!
   const lines = [
-    `${s.provider}: ${hours} h simulated at ${s.rps} requests/s under TestClock in ${
+    `${s.provider}: ${hours} h simulated at ${s.rps} requests/s on a simulated clock in ${
       (report.wallMillis / 1000).toFixed(2)
     } s of wall time`,
     faults.length > 0 ? `faults: ${faults.join("; ")}` : `faults: none`,

@@ -30,6 +30,7 @@ import {
 } from "effect"
 import { providers } from "./Providers.js"
 import type { Scenario } from "./Scenario.js"
+import * as SharedStore from "./SharedStore.js"
 import * as SimClock from "./SimClock.js"
 
 export interface Report {
@@ -77,9 +78,15 @@ export const run = (scenario: Scenario): Effect.Effect<Report> => {
           ? Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => tokenRequestTimes.push(now)))
           : Effect.void
     )
-    const auth = yield* Effect.orDie(provider.build(http))
-    const hitsBefore = yield* counter(Metrics.cacheHits, auth.name)
-    const retriesBefore = yield* counter(Metrics.unauthorizedRetries, auth.name)
+    // The replicas of the service: each its own cache, or one token shared through the store.
+    const shared = scenario.sharedStore ? SharedStore.make() : undefined
+    const auths = yield* Effect.forEach(
+      Array.from({ length: scenario.replicas }),
+      () => Effect.orDie(provider.build(http, shared))
+    )
+    const name = auths[0]!.name
+    const hitsBefore = yield* counter(Metrics.cacheHits, name)
+    const retriesBefore = yield* counter(Metrics.unauthorizedRetries, name)
 
     const period = Duration.toMillis(scenario.duration)
     const total = Math.floor((period / 1000) * scenario.rps)
@@ -106,21 +113,22 @@ export const run = (scenario: Scenario): Effect.Effect<Report> => {
     let pipelineRequests = 0
     let longestWait = 0
     const failuresByError: Record<string, number> = {}
-    /** The token value the API last accepted with nothing changed since. */
-    let validated: string | undefined
+    /** Per replica: the token value the API last accepted with nothing changed since. */
+    const validated: Array<string | undefined> = auths.map(() => undefined)
     /** Until when the cache's answer cannot change without the clock moving. */
     let horizon = -1
     const inFlight = new Set<Fiber.RuntimeFiber<void>>()
 
-    const request = (sentAt: number) =>
+    const request = (sentAt: number, replica: number) =>
       Effect.gen(function*() {
+        const auth = auths[replica]!
         const exit = yield* Effect.exit(Effect.flatMap(auth.client.get(provider.resourcePath), (r) => r.arrayBuffer))
         const now = yield* Clock.currentTimeMillis
         longestWait = Math.max(longestWait, now - sentAt)
         if (Exit.isSuccess(exit)) {
           succeeded++
           const current = yield* Effect.orDie(auth.cache.current)
-          validated = Option.getOrUndefined(Option.map(current, (t) => Redacted.value(t.value)))
+          validated[replica] = Option.getOrUndefined(Option.map(current, (t) => Redacted.value(t.value)))
         } else {
           failed++
           const tag = Option.match(Cause.failureOption(exit.cause), {
@@ -135,8 +143,14 @@ export const run = (scenario: Scenario): Effect.Effect<Report> => {
     const recompute = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
       const nextSleep = sim.sleeps().reduce((min, t) => (t > now ? Math.min(min, t) : min), Infinity)
-      const current = yield* Effect.orDie(auth.cache.current)
-      const expiry = Option.match(Option.flatMap(current, (t) => t.expiresAt), { onNone: () => -1, onSome: (t) => t })
+      let expiry = Infinity
+      for (const auth of auths) {
+        const current = yield* Effect.orDie(auth.cache.current)
+        expiry = Math.min(
+          expiry,
+          Option.match(Option.flatMap(current, (t) => t.expiresAt), { onNone: () => -1, onSome: (t) => t })
+        )
+      }
       // Requests still in flight wait on simulated time (a retry's sleep), which is in `nextSleep`.
       horizon = Math.min(nextSleep, expiry)
     })
@@ -163,18 +177,19 @@ export const run = (scenario: Scenario): Effect.Effect<Report> => {
     let nextEvent = 0
     for (let j = 0; j < total; j++) {
       const t = j * interval
+      const replica = j % auths.length
       let changed = false
       while (nextEvent < events.length && events[nextEvent]!.at <= t) {
         const event = events[nextEvent++]!
         yield* sim.setTime(event.at)
         yield* event.run
-        validated = undefined
+        validated.fill(undefined)
         changed = true
       }
-      if (!changed && t < horizon && validated !== undefined) {
+      if (!changed && t < horizon && validated[replica] !== undefined) {
         // Fast path: nothing can have changed; the cache answers at the current simulated time.
-        const token = yield* Effect.orDie(auth.token)
-        if (Redacted.value(token.value) === validated) {
+        const token = yield* Effect.orDie(auths[replica]!.token)
+        if (Redacted.value(token.value) === validated[replica]) {
           succeeded++
           continue
         }
@@ -182,7 +197,7 @@ export const run = (scenario: Scenario): Effect.Effect<Report> => {
       // Pipeline path: move the clock to the request's time and send it through everything.
       yield* sim.setTime(t)
       pipelineRequests++
-      const fiber = yield* Effect.fork(request(t))
+      const fiber = yield* Effect.fork(request(t, replica))
       inFlight.add(fiber)
       yield* settle(fiber)
       for (const f of inFlight) if (Option.isSome(yield* Fiber.poll(f))) inFlight.delete(f)
@@ -205,8 +220,8 @@ export const run = (scenario: Scenario): Effect.Effect<Report> => {
       tokenRequests: (yield* emulator.counters).tokenRequests,
       tokenRequestTimes,
       onePerLifetime: Math.ceil(period / (provider.lifetime * 1000)),
-      cacheHits: (yield* counter(Metrics.cacheHits, auth.name)) - hitsBefore,
-      unauthorizedRetries: (yield* counter(Metrics.unauthorizedRetries, auth.name)) - retriesBefore,
+      cacheHits: (yield* counter(Metrics.cacheHits, name)) - hitsBefore,
+      unauthorizedRetries: (yield* counter(Metrics.unauthorizedRetries, name)) - retriesBefore,
       longestWait: Duration.millis(longestWait),
       lifetime: Duration.seconds(provider.lifetime),
       wallMillis: performance.now() - wallStart

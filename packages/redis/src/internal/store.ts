@@ -153,6 +153,8 @@ export const makeFactory = (
         const keys = [`${base}:record`, `${base}:lease`, `${base}:backoff`, `${base}:budget`]
         const channel = `${base}:events`
         const mirror = yield* Ref.make<Mirror>({ token: Option.none(), version: Option.none() })
+        /** The mirror's token alone: the hot path reads it exactly as the in-memory store reads its Ref. */
+        const current = yield* Ref.make(Option.none<AccessToken>())
         /** The lease this process holds, with the version it expects the record at. */
         const lead = yield* Ref.make(Option.none<{ readonly owner: string; readonly version: string }>())
         /** Completed (and replaced) on every notification: wakes the processes waiting for a token. */
@@ -193,7 +195,7 @@ export const makeFactory = (
 
         const setMirror = (next: Mirror) =>
           Effect.zipRight(
-            Ref.set(mirror, next),
+            Effect.zipRight(Ref.set(mirror, next), Ref.set(current, next.token)),
             Option.match(next.version, {
               onNone: () => Effect.void,
               onSome: (v) => Metric.set(versionGauge, Number(v))
@@ -369,7 +371,7 @@ export const makeFactory = (
                 yield* Effect.logWarning(
                   `Redis record of ${name} replaced: ${Either.isLeft(token) ? token.left : "empty"}`
                 )
-                yield* Ref.set(mirror, { token: held.token, version: Option.some(v) })
+                yield* setMirror({ token: held.token, version: Option.some(v) })
                 continue
               }
               if (kind === "lead") {
@@ -561,7 +563,7 @@ export const makeFactory = (
           })
 
         const store: TokenStore.TokenStore = {
-          get: Effect.map(Ref.get(mirror), (m) => m.token),
+          get: Ref.get(current),
           set: (token) =>
             Effect.gen(function*() {
               const reply = yield* Effect.either(writeRecord("set", "*", token))

@@ -275,7 +275,7 @@ const layerRow = (name: string, xs: ReadonlyArray<number>, note: string) =>
 
 const report = `# Benchmarks
 
-Reproduce with \`npm run bench\` (runs \`packages/core/bench/run.ts\`, about a minute; it prints the
+Reproduce with \`npm run bench\` (runs \`packages/core/bench/run.ts\`, about three minutes with the fleet; it prints the
 report, and \`npm run bench -- --write\` also rewrites this file). Every number below comes from one
 run on one machine, each measured against a baseline taken in the same run: compare the ratios, not
 the absolute numbers, across machines. A throughput below its target is reported, never a failure;

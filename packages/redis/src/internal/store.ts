@@ -490,8 +490,12 @@ export const makeFactory = (
             yield* setMirror({ token: Option.some(token), version: Option.some(String(v)) })
             return token
           }).pipe(
+            // Interrupted (the caller's deadline, the scope closing): release the lease, no hold-off.
             Effect.onInterrupt(() =>
-              evalScript("fail", Scripts.fail, keys, [owner, "0", "0", "0", channel]).pipe(Effect.ignore)
+              Effect.zipRight(
+                Ref.set(lead, Option.none()),
+                evalScript("fail", Scripts.fail, keys, [owner, "0", "0", "0", channel]).pipe(Effect.ignore)
+              )
             )
           )
 

@@ -5,9 +5,10 @@ import eslint from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 /** Published packages: their sources import Effect's modules one by one and never use `console`. */
-const librarySources = ["core", "centrapay", "paysera", "cryptofuse", "autopay", "sandbox", "platform-node", "redis"].map(
-  (name) => `packages/${name}/src/**/*.ts`
-)
+const librarySources = ["core", "centrapay", "paysera", "cryptofuse", "autopay", "sandbox", "platform-node", "redis"]
+  .map(
+    (name) => `packages/${name}/src/**/*.ts`
+  )
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "**/.tmp/**", "**/coverage/**", "docs/**"] },

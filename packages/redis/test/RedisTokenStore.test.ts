@@ -220,6 +220,24 @@ describe.skipIf(Redis.skip())("RedisTokenStore on a real redis-server", () => {
       expect(Exit.isFailure(failed) && String(failed.cause)).toContain("TokenStoreError")
     }))
 
+  it.scopedLive("Redis down: policy local-capped fetches at most one token per lifetime, then fails typed", () =>
+    Effect.gen(function*() {
+      const redis = yield* Redis.server
+      const endpoint = yield* _endpoint()
+      const capped = yield* replica(redis.url, endpoint, {
+        name: "down-capped",
+        store: { unavailable: "local-capped" }
+      })
+      yield* Effect.promise(() => redis.stop())
+      const first = yield* capped.get
+      expect(yield* endpoint.count).toBe(1)
+      // A 401 on it: a second token within its lifetime is refused instead of fetched.
+      yield* capped.invalidate(first)
+      const second = yield* Effect.exit(capped.get)
+      expect(Exit.isFailure(second) && String(second.cause)).toContain("local-capped")
+      expect(yield* endpoint.count).toBe(1)
+    }))
+
   it.scopedLive("a Redis restart (data lost): replicas keep serving, recover, and one seeds the record", () =>
     Effect.gen(function*() {
       const redis = yield* Redis.server

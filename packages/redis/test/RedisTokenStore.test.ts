@@ -1,5 +1,6 @@
 import * as TokenCache from "@auth-pipeline/core/TokenCache"
 import * as TokenStore from "@auth-pipeline/core/TokenStore"
+import * as Observe from "@auth-pipeline/testing/Observe"
 import * as Redis from "@auth-pipeline/testing/Redis"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Metric, Option, Redacted, TestClock } from "effect"
@@ -237,6 +238,29 @@ describe.skipIf(Redis.skip())("RedisTokenStore on a real redis-server", () => {
       expect(Exit.isFailure(second) && String(second.cause)).toContain("local-capped")
       expect(yield* endpoint.count).toBe(1)
     }))
+
+  it.scopedLive("spans and logs tell the lease role and the record version, never a token or the key", () => {
+    const { layer, observed } = Observe.observe()
+    return Effect.gen(function*() {
+      const redis = yield* Redis.server
+      const endpoint = yield* _endpoint()
+      const a = yield* replica(redis.url, endpoint, { name: "observed-a", refresh: true })
+      const b = yield* replica(redis.url, endpoint, { name: "observed-b", refresh: true })
+      yield* a.get
+      yield* b.refresh
+      yield* Effect.promise(() => redis.stop())
+      yield* a.invalidate(yield* a.get)
+      yield* a.get
+      const spans = observed.spans.filter((span) => span.name === "auth-pipeline.redis.coordinate")
+      const roles = spans.map((span) => span.attributes.get("auth_pipeline.redis.role"))
+      expect(roles).toContain("lead")
+      expect(spans.some((span) => /^\d+$/.test(String(span.attributes.get("auth_pipeline.redis.version"))))).toBe(true)
+      expect(observed.logs.some((line) => line.includes("Redis unavailable") && line.includes("policy"))).toBe(true)
+      const text = observed.text()
+      expect(text).not.toMatch(/tok-\d|rt-\d/)
+      expect(text).not.toContain(Redacted.value(encryptionKey))
+    }).pipe(Effect.provide(layer))
+  })
 
   it.scopedLive("a Redis restart (data lost): replicas keep serving, recover, and one seeds the record", () =>
     Effect.gen(function*() {

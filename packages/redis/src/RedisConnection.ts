@@ -25,9 +25,10 @@ export interface RedisConnection {
   readonly subscribe: (channel: string, listener: (message: string) => void) => Promise<() => Promise<void>>
   /**
    * Calls `listener` each time a connection becomes ready again after a loss (pub/sub messages
-   * sent meanwhile are lost: the store reads the record again).
+   * sent meanwhile are lost: the store reads the record again). Returns a function that removes
+   * the listener.
    */
-  readonly onReady: (listener: () => void) => void
+  readonly onReady: (listener: () => void) => () => void
   /** Closes the connections. */
   readonly close: () => Promise<void>
 }
@@ -140,6 +141,10 @@ export const nodeRedis = (options: NodeRedisOptions): Effect.Effect<RedisConnect
         ),
       onReady: (listener) => {
         readyListeners.push(listener)
+        return () => {
+          const i = readyListeners.indexOf(listener)
+          if (i >= 0) readyListeners.splice(i, 1)
+        }
       },
       close: () =>
         Promise.resolve().then(() => {

@@ -241,6 +241,8 @@ export const makeFactory = (
             ])
             if (written[0] === "ok") {
               yield* setMirror({ token: current.token, version: Option.some(String(written[1])) })
+            } else {
+              yield* adoptRecord(String(written[1]), written[2])
             }
           }
         }).pipe(Effect.catchAll(() => Effect.void))
@@ -277,14 +279,22 @@ export const makeFactory = (
         )
         yield* subscribe
         yield* Effect.addFinalizer(() => Effect.promise(() => unsubscribe?.() ?? Promise.resolve()))
-        connection.onReady(() => {
+        const offReady = connection.onReady(() => {
           runFork(Effect.gen(function*() {
             if (unsubscribe === undefined) yield* subscribe
             yield* resync
             yield* signal
           }))
         })
-        recovered.push(() => Effect.zipRight(resync, signal))
+        const onRecovery = () => Effect.zipRight(resync, signal)
+        recovered.push(onRecovery)
+        yield* Effect.addFinalizer(() =>
+          Effect.sync(() => {
+            offReady()
+            const i = recovered.indexOf(onRecovery)
+            if (i >= 0) recovered.splice(i, 1)
+          })
+        )
         yield* resync
 
         /** The token fetched while Redis cannot be reached, by the configured policy. */
@@ -365,7 +375,10 @@ export const makeFactory = (
                 const token = yield* Effect.either(openToken(data))
                 if (Either.isRight(token) && Option.isSome(token.right)) {
                   yield* setMirror({ token: token.right, version: Option.some(v) })
-                  return token.right.value
+                  const fetched = token.right.value
+                  // The same token under another version (re-seeded after a restart) is not a new one.
+                  if (Option.exists(coordination.current, (c) => AccessTokenModule.sameValue(c, fetched))) continue
+                  return fetched
                 }
                 // A record this process cannot open: take it as the one to replace.
                 yield* Effect.logWarning(

@@ -6,7 +6,9 @@
  *      (each ratio the median of the per-round ratios),
  *  (b*) the throughput of each client layer (FetchHttpClient.layer, NodeHttpClient.layer,
  *      NodeHttpClient.layerUndici) against the same raw `undici.request` floor,
- *  (c) token requests made when 10,000 fibers ask at expiry.
+ *  (c) token requests made when 10,000 fibers ask at expiry,
+ *  (d), (e) the fleet with @auth-pipeline/redis: token requests per lifetime for 8 processes without
+ *      and with the Redis store, and its hot path against the in-memory store (packages/redis/bench).
  * Prints the report; rewrites docs/benchmarks.md only with `--write`. Throughput below a target is
  * reported, never a failure (rounds on a shared machine are noisy); only a stampede that sends more
  * than one token request (a correctness result) exits 1. Every load loop is bounded in count and
@@ -263,6 +265,9 @@ const results = await Effect.runPromise(
   program.pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
 )
 const { layers, main } = results
+// (d), (e): the fleet with @auth-pipeline/redis (a real redis-server on loopback, when installed).
+const { fleet } = await import("../../redis/bench/fleet.js")
+const fleetSection = await Effect.runPromise(fleet)
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d })
 const rps = (xs: ReadonlyArray<number>) => `${fmt(median(xs))} req/s`
 const rounds = (xs: ReadonlyArray<number>) => xs.map((r) => fmt(r)).join(", ")
@@ -273,7 +278,7 @@ const layerRow = (name: string, xs: ReadonlyArray<number>, note: string) =>
 
 const report = `# Benchmarks
 
-Reproduce with \`npm run bench\` (runs \`packages/core/bench/run.ts\`, about a minute; it prints the
+Reproduce with \`npm run bench\` (runs \`packages/core/bench/run.ts\`, about three minutes with the fleet; it prints the
 report, and \`npm run bench -- --write\` also rewrites this file). Every number below comes from one
 run on one machine, each measured against a baseline taken in the same run: compare the ratios, not
 the absolute numbers, across machines. A throughput below its target is reported, never a failure;
@@ -366,6 +371,7 @@ Hence the recommendation in the READMEs: on Node, provide \`NodeHttpClient.layer
 runtimes. Over a real network, where a request takes milliseconds, the difference shrinks, but
 \`NodeHttpClient.layer\` still pays a TCP (and TLS) handshake on every request.
 
+${fleetSection}
 ## Notes
 
 A cache hit reads the store's \`Ref\`, reads the clock synchronously, compares with the token's

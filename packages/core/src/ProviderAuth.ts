@@ -262,7 +262,25 @@ export interface ClientCredentialsOptions extends ClientOptions {
 /**
  * What identifies the credential of a token request (no secret): the token URL, the client id,
  * the grant, the scopes (sorted) and every other parameter (sorted), as a shared `TokenStore`
- * keys its token.
+ * keys its token. Empty scopes and parameters are left out, as in the token request.
+ *
+ * @example
+ * ```ts
+ * import { ClientAuthentication, ProviderAuth, TokenEndpoint } from "@auth-pipeline/core"
+ * import { Redacted } from "effect"
+ *
+ * const endpoint = TokenEndpoint.make({
+ *   url: "https://auth.example.com/oauth2/token",
+ *   clientAuthentication: ClientAuthentication.clientSecretPost("my-client", Redacted.make("s3cret"))
+ * })
+ * const credential = ProviderAuth.credential(endpoint, "client_credentials", {
+ *   scope: ["write", "read"],
+ *   audience: "https://api.example.com"
+ * })
+ * assert.deepStrictEqual(credential.scopes, ["read", "write"]) // the same credential in any order
+ * assert.deepStrictEqual(credential.params, [["audience", "https://api.example.com"]])
+ * assert.strictEqual(JSON.stringify(credential).includes("s3cret"), false)
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -104,6 +104,30 @@ export interface TokenStore {
 /**
  * What a cache hands to {@link TokenStore.coordinate} when it needs a token.
  *
+ * @example
+ * ```ts
+ * import { AccessToken, TokenStore } from "@auth-pipeline/core"
+ * import { Clock, Duration, Effect, Option } from "effect"
+ *
+ * // coordination within one process: one fetch at a time, and a fiber that waited takes the token
+ * // stored meanwhile instead of fetching again
+ * const oneAtATime = (store: TokenStore.TokenStore, lock: Effect.Semaphore): TokenStore.TokenStore => ({
+ *   ...store,
+ *   coordinate: <E>(request: TokenStore.Coordination<E>) =>
+ *     lock.withPermits(1)(Effect.gen(function*() {
+ *       const latest = yield* store.get
+ *       const now = yield* Clock.currentTimeMillis
+ *       if (
+ *         Option.isSome(latest) && now < request.staleAt(latest.value) &&
+ *         !Option.exists(request.current, (c) => AccessToken.sameValue(c, latest.value))
+ *       ) return latest.value
+ *       const token = yield* request.fetch(latest, Option.getOrElse(request.deadline, () => Duration.seconds(30)))
+ *       yield* store.set(Option.some(token))
+ *       return token
+ *     }))
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -134,7 +158,20 @@ export interface Coordination<E> {
 /**
  * What identifies a credential, so that a shared store keeps one token per credential: two caches
  * with the same credential share a token, two with different scopes or parameters never do.
- * Holds no secret.
+ * Holds no secret. `ProviderAuth.credential` builds it from a token endpoint and its request options.
+ *
+ * @example
+ * ```ts
+ * import type { TokenStore } from "@auth-pipeline/core"
+ *
+ * const credential: TokenStore.Credential = {
+ *   tokenUrl: "https://auth.example.com/oauth2/token",
+ *   clientId: "my-client",
+ *   grant: "client_credentials",
+ *   scopes: ["payments:read", "payments:write"],
+ *   params: [["audience", "https://api.example.com"]]
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -153,7 +190,28 @@ export interface Credential {
 }
 
 /**
- * What a cache tells a {@link Factory} about itself.
+ * What a cache tells a {@link Factory} about itself (`TokenCache.make` asks the factory in context
+ * for a store with it when given a `credential` and no `store`).
+ *
+ * @example
+ * ```ts
+ * import { RefreshPolicy, TokenStore } from "@auth-pipeline/core"
+ * import { Effect } from "effect"
+ *
+ * const request: TokenStore.StoreRequest = {
+ *   name: "example",
+ *   credential: {
+ *     tokenUrl: "https://auth.example.com/oauth2/token",
+ *     clientId: "my-client",
+ *     grant: "client_credentials",
+ *     scopes: [],
+ *     params: []
+ *   },
+ *   policy: RefreshPolicy.make({ buffer: "300 seconds" })
+ * }
+ * // the store the factory in context builds for this cache
+ * const store = Effect.flatMap(TokenStore.Factory, (factory) => factory.make(request))
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -172,6 +230,24 @@ export interface StoreRequest {
  * set by every client-credentials provider) when no `store` is given. Provide one (e.g.
  * `RedisTokenStore.layer` from `@auth-pipeline/redis`) to make every provider's cache share its
  * token across processes.
+ *
+ * @example
+ * ```ts
+ * import { TokenStore } from "@auth-pipeline/core"
+ * import { Effect, Layer } from "effect"
+ *
+ * // caches of one process with the same credential share one in-memory store
+ * const stores = new Map<string, TokenStore.TokenStore>()
+ * const SharedInProcess = Layer.succeed(TokenStore.Factory, {
+ *   make: (request) => {
+ *     const key = JSON.stringify(request.credential)
+ *     const existing = stores.get(key)
+ *     return existing !== undefined
+ *       ? Effect.succeed(existing)
+ *       : Effect.tap(TokenStore.inMemory(), (store) => Effect.sync(() => stores.set(key, store)))
+ *   }
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category tags

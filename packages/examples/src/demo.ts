@@ -9,10 +9,12 @@ import type { ProviderAuth } from "@auth-pipeline/core"
 import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
 import { PayseraAuth } from "@auth-pipeline/paysera"
 import { NodeLoopbackRedirect } from "@auth-pipeline/platform-node"
+import { RedisTokenStore } from "@auth-pipeline/redis"
 import { Autopay, Centrapay, CentrapayOidc, Cryptofuse, Paysera, Server } from "@auth-pipeline/sandbox"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Clock, Console, Duration, Effect, Option, Redacted } from "effect"
+import { Clock, Console, Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { pathToFileURL } from "node:url"
+import { howToEnable, redisAvailable, redisServer } from "./autopay-fleet.js"
 import { summary } from "./summary.js"
 
 const clientId = "sandbox-client"
@@ -175,6 +177,46 @@ const centrapayUser = Effect.gen(function*() {
   )
 })
 
+const fleet = Effect.gen(function*() {
+  yield* Console.log("\n== A fleet: 4 replicas of one service, one Redis, one token (@auth-pipeline/redis) ==")
+  if (!redisAvailable()) {
+    yield* Console.log(`skipped: ${howToEnable}; then npm run demo shows it here`)
+    return
+  }
+  const redisUrl = yield* redisServer
+  const emulator = yield* Autopay.make()
+  const url = yield* Server.serve(emulator)
+  // Four replicas, each its own token cache and Redis connections (in this process, for a quick
+  // demo; packages/examples/src/autopay-fleet.ts runs them as separate processes).
+  const replica = Layer.build(
+    AutopayAuth.layer({ clientId, clientSecret, tokenUrl: `${url}${Autopay.tokenPath}`, baseUrl: url }).pipe(
+      Layer.provide(RedisTokenStore.layer({
+        url: redisUrl,
+        encryptionKey: Redacted.make("demo-only-key-6f1e2d3c4b5a69788796a5b4c3d2e1f0")
+      }))
+    )
+  ).pipe(Effect.map((context) => Context.get(context, AutopayAuth.AutopayAuth)))
+  const replicas = yield* Effect.all([replica, replica, replica, replica])
+  const callAll = Effect.forEach(replicas, (auth) => auth.client.get(Autopay.resourcePath), {
+    concurrency: "unbounded"
+  })
+  for (let i = 0; i < 3; i++) yield* callAll
+  let c = yield* emulator.counters
+  yield* Console.log(
+    `${c.resourceRequests} API calls from 4 replicas starting cold at once → ${c.tokenRequests} token request ` +
+      `(without a shared store: 4); the others waited for the leader's token in Redis`
+  )
+  yield* emulator.revokeAll
+  const after = yield* callAll
+  c = yield* emulator.counters
+  yield* Console.log(
+    `token revoked at the provider: ${c.unauthorized} replicas met a 401 → ${c.tokenRequests - 1} new token request ` +
+      `for the fleet (compare-and-invalidate by version), then ${
+        after.filter((r) => r.status === 200).length
+      }/4 → HTTP 200`
+  )
+})
+
 /** The whole demo; every section runs against its own emulator on 127.0.0.1. */
 export const demo = Effect.gen(function*() {
   yield* Console.log("auth-pipeline demo: provider emulators on 127.0.0.1, real HTTP, no credentials")
@@ -183,6 +225,7 @@ export const demo = Effect.gen(function*() {
   yield* autopay
   yield* centrapay
   yield* centrapayUser
+  yield* fleet
   yield* Console.log("\n== What the token machinery did (from the library's metrics) ==")
   yield* Console.log(yield* summary)
   yield* Console.log("\nNo token or secret was printed: they are Redacted end to end.")

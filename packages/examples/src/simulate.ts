@@ -1,6 +1,6 @@
 /**
  * `npm run simulate -- --provider paysera --hours 24 --rps 5 [--revoke-every 2h] [--token-endpoint-outage 10m@50m]`:
- * a provider pipeline against its in-memory emulator under TestClock; prints token requests,
+ * a provider pipeline against its in-memory emulator on a simulated clock; prints token requests,
  * cache hits, 401 retries, the longest wait and a timeline. `--help` (or `-h`) prints the usage and
  * exits 0; a command line it cannot read prints the problem and the usage on stderr and exits 2.
  */

@@ -1,3 +1,4 @@
+import * as Redis from "@auth-pipeline/testing/Redis"
 import { describe, expect, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -38,6 +39,15 @@ describe("npm run demo", () => {
       /^access token rejected → refreshed with the refresh token, re-sent once → HTTP 200 \(token requests: \{"authorization_code":1,"refresh_token":1\}\)$/
     )
     has(/^logged out: token set forgotten, refresh token revoked, provider logout URL built$/)
+    // The fleet (with redis-server; otherwise the demo says how to enable it)
+    if (Redis.redisInstalled()) {
+      has(/^12 API calls from 4 replicas starting cold at once → 1 token request \(without a shared store: 4\)/)
+      has(
+        /^token revoked at the provider: \d replicas met a 401 → 1 new token request for the fleet .*4\/4 → HTTP 200$/
+      )
+    } else {
+      has(/^skipped: no redis-server found: apt-get install redis-server/)
+    }
     // the closing table, from the library's metrics
     has(/^provider +token requests +cache hits +waits +401 retries +rate-limit waits$/)
     has(/^paysera +2 +\d+ +2 +1 +1$/)

@@ -70,6 +70,36 @@ describe("npm run simulate", () => {
       expect(duringOutage.length).toBeLessThan(20)
     }))
 
+  it.effect("failing requests cost about what succeeding ones do: an outage longer than the token's life runs fast", () =>
+    Effect.gen(function*() {
+      // Before the simulator had its own clock each failing request took tens of milliseconds
+      // (TestClock samples the fibers across timer turns at every move): this ran for two minutes.
+      const report = yield* run(
+        scenario(["--provider", "paysera", "--hours", "1.1", "--rps", "1", "--token-endpoint-outage", "60m@5m"])
+      )
+      // About the last 5 minutes (the token's last 300 s are its margin) fail: ~300 requests.
+      expect(report.failed).toBeGreaterThanOrEqual(290)
+      expect(report.failed).toBeLessThanOrEqual(310)
+      expect(Object.keys(report.failuresByError)).toEqual(["OAuthError"])
+      expect(report.wallMillis).toBeLessThan(30_000)
+    }))
+
+  it.effect("8 replicas: 8 tokens per lifetime with a cache each, the single-process count with a shared store", () =>
+    Effect.gen(function*() {
+      const args = ["--provider", "paysera", "--hours", "24", "--rps", "5", "--replicas", "8", "--revoke-every", "6h"]
+      const alone = yield* run(
+        scenario(["--provider", "paysera", "--hours", "24", "--rps", "5", "--revoke-every", "6h"])
+      )
+      const local = yield* run(scenario(args))
+      const shared = yield* run(scenario([...args, "--shared-store"]))
+      expect(local.failed + shared.failed).toBe(0)
+      expect(local.tokenRequests).toBe(8 * alone.tokenRequests)
+      expect(local.unauthorizedRetries).toBe(8 * 3)
+      expect(shared.tokenRequests).toBe(alone.tokenRequests)
+      expect(shared.unauthorizedRetries).toBe(3)
+      expect(render(shared)).toContain("fleet: 8 replicas, one token shared through a store")
+    }))
+
   it.effect("Cryptofuse and Autopay use their own lifetimes", () =>
     Effect.gen(function*() {
       const cryptofuse = yield* run(scenario(["--provider", "cryptofuse", "--hours", "24", "--rps", "1"]))

@@ -9,6 +9,31 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 
 /**
+ * What the Redis token store needs from a Redis client: raw commands (its Lua scripts, by
+ * `EVALSHA`, else `EVAL`), a pub/sub subscription to the credential's events channel, a hook on
+ * reconnection (to subscribe again and re-read the record) and close. {@link nodeRedis} makes one
+ * over node-redis; pass your own as `RedisTokenStore.Options.connection` to use another client
+ * (the store never calls `close`: whoever made the connection closes it).
+ *
+ * @example
+ * ```ts
+ * import { RedisConnection, RedisTokenStore } from "@auth-pipeline/redis"
+ * import { Redacted } from "effect"
+ *
+ * // a Redis that is never reachable, e.g. to see the `unavailable` policy at work in a test
+ * const down: RedisConnection.RedisConnection = {
+ *   command: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6379")),
+ *   subscribe: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6379")),
+ *   onReady: () => () => {},
+ *   close: () => Promise.resolve()
+ * }
+ * const live = RedisTokenStore.layer({
+ *   connection: down,
+ *   encryptionKey: Redacted.make("at least 32 random bytes, e.g. openssl rand -base64 32"),
+ *   unavailable: "local"
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -25,15 +50,29 @@ export interface RedisConnection {
   readonly subscribe: (channel: string, listener: (message: string) => void) => Promise<() => Promise<void>>
   /**
    * Calls `listener` each time a connection becomes ready again after a loss (pub/sub messages
-   * sent meanwhile are lost: the store reads the record again).
+   * sent meanwhile are lost: the store reads the record again). Returns a function that removes
+   * the listener.
    */
-  readonly onReady: (listener: () => void) => void
-  /** Closes the connections. */
+  readonly onReady: (listener: () => void) => () => void
+  /** Closes the connections (the store does not call it: the connection's owner does). */
   readonly close: () => Promise<void>
 }
 
 /**
- * Options of {@link nodeRedis}.
+ * Options of {@link nodeRedis}: where the server is, and how long a connection attempt and a
+ * command may take before the store treats Redis as unavailable.
+ *
+ * @example
+ * ```ts
+ * import { RedisConnection } from "@auth-pipeline/redis"
+ *
+ * const options: RedisConnection.NodeRedisOptions = {
+ *   url: "rediss://:password@redis.internal:6380/0",
+ *   connectTimeoutMillis: 2_000,
+ *   commandTimeoutMillis: 250
+ * }
+ * const connection = RedisConnection.nodeRedis(options) // connects when run, in a Scope
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -51,12 +90,19 @@ export interface NodeRedisOptions {
 
 /** The slice of node-redis's client this module uses (the same in v5 and v6). */
 interface NodeRedisClient {
+  /** Opens the socket; resolves once the client is ready (awaited here at most the connect timeout). */
   readonly connect: () => Promise<unknown>
+  /** Closes the socket at once, rejecting pending commands, and stops reconnecting. */
   readonly destroy: () => void
+  /** A new client with the same options (part of the slice; this module creates both its clients itself). */
   readonly duplicate: () => NodeRedisClient
+  /** Listens to the client's events: `error` marks the connection lost, `ready` after a loss runs `onReady`. */
   readonly on: (event: string, listener: (...args: Array<any>) => void) => unknown
+  /** Sends a raw command (`options.timeout` bounds it); rejects at once while disconnected (no offline queue). */
   readonly sendCommand: (args: Array<string>, options?: object) => Promise<unknown>
+  /** Puts the (pub/sub) client in subscriber mode and calls `listener` with each message on `channel`. */
   readonly subscribe: (channel: string, listener: (message: string) => void) => Promise<unknown>
+  /** Removes `listener` from `channel`. */
   readonly unsubscribe: (channel: string, listener: (message: string) => void) => Promise<unknown>
 }
 
@@ -82,6 +128,21 @@ const withTimeout = <A>(promise: Promise<A>, millis: number, what: string): Prom
  * timeout, and reconnection in the background (50 ms growing to 2 s). Building it waits at most
  * the connect timeout: an unreachable server is not an error here (the store's policy for an
  * unavailable Redis applies), the clients keep reconnecting. Closing the scope closes both.
+ * Fails with a defect if the `redis` package is not installed.
+ *
+ * @example
+ * ```ts
+ * import { RedisConnection } from "@auth-pipeline/redis"
+ * import { Effect } from "effect"
+ *
+ * // run against a real server: PING through the raw command port
+ * const ping = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const connection = yield* RedisConnection.nodeRedis({ url: "redis://127.0.0.1:6379" })
+ *     return yield* Effect.promise(() => connection.command(["PING"])) // "PONG"
+ *   })
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -140,6 +201,10 @@ export const nodeRedis = (options: NodeRedisOptions): Effect.Effect<RedisConnect
         ),
       onReady: (listener) => {
         readyListeners.push(listener)
+        return () => {
+          const i = readyListeners.indexOf(listener)
+          if (i >= 0) readyListeners.splice(i, 1)
+        }
       },
       close: () =>
         Promise.resolve().then(() => {

@@ -53,12 +53,46 @@ import type { RedisConnection } from "./RedisConnection.js"
  * - `fail`: fail with a `TokenStoreError`.
  * Logged (`logWarning`) and counted (`auth_pipeline_redis_lease_total{role="unavailable"}`).
  *
+ * @example
+ * ```ts
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ * import { Redacted } from "effect"
+ *
+ * // a provider that refuses to be called more than once per token lifetime, even with Redis down
+ * const options: RedisTokenStore.Options = {
+ *   url: "redis://redis.internal:6379",
+ *   encryptionKey: Redacted.make("at least 32 random bytes, e.g. openssl rand -base64 32"),
+ *   unavailable: "local-capped"
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type Unavailable = "local" | "local-capped" | "fail"
 
 /**
+ * Options of {@link make} and {@link layer}. Only `encryptionKey` is required; `fetchDeadline` must
+ * be shorter than `leaseTtl` (building the factory dies otherwise), and every replica of a fleet
+ * needs the same `keyPrefix` and `encryptionKey` to share its tokens.
+ *
+ * @example
+ * ```ts
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ * import { Redacted } from "effect"
+ *
+ * const options: RedisTokenStore.Options = {
+ *   url: "rediss://:password@redis.internal:6380",
+ *   keyPrefix: "payments:",
+ *   encryptionKey: Redacted.make("at least 32 random bytes, e.g. openssl rand -base64 32"),
+ *   leaseTtl: "20 seconds",
+ *   fetchDeadline: "15 seconds",
+ *   unavailable: "fail",
+ *   budget: { maxRequests: 100, window: "1 hour" }
+ * }
+ * const live = RedisTokenStore.layer(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -102,7 +136,35 @@ export interface Options {
 }
 
 /**
- * The factory, in the current Scope (closing it closes the connections).
+ * The factory, in the current Scope: connects to `url` (waiting at most the connect timeout; an
+ * unreachable server is not an error, the `unavailable` policy applies) unless a `connection` is
+ * given. Closing the Scope closes the connections it opened; a `connection` of your own stays
+ * yours to close. Each store it makes keeps one credential's token, under keys hashed from the
+ * credential. Dies if `fetchDeadline` is not shorter than `leaseTtl`.
+ *
+ * @example
+ * ```ts
+ * import { type AccessToken, TokenCache, TokenStore } from "@auth-pipeline/core"
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ * import { Effect, Redacted } from "effect"
+ *
+ * declare const credential: TokenStore.Credential
+ * declare const acquire: Effect.Effect<AccessToken.AccessToken> // e.g. a client_credentials request
+ *
+ * // the factory in a Scope of your own: caches made in it with a `credential` share their token
+ * const program = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const factory = yield* RedisTokenStore.make({
+ *       url: "redis://127.0.0.1:6379",
+ *       encryptionKey: Redacted.make("at least 32 random bytes, e.g. openssl rand -base64 32")
+ *     })
+ *     const cache = yield* TokenCache.make({ name: "example", acquire, credential }).pipe(
+ *       Effect.provideService(TokenStore.Factory, factory)
+ *     )
+ *     return yield* cache.get
+ *   })
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -113,6 +175,25 @@ export const make = (options: Options): Effect.Effect<TokenStore.Factory["Type"]
 /**
  * The factory as a Layer: provide it to a provider's Layer (or a whole program) and every token
  * cache that names its credential (all client-credentials providers) shares its token through Redis.
+ * Building the Layer value connects to nothing: the connection opens when the Layer is built.
+ *
+ * @example
+ * ```ts
+ * import { PayseraAuth } from "@auth-pipeline/paysera"
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ *
+ * const PayseraLive = PayseraAuth.layer({ clientId: "id", clientSecret: Redacted.make("secret") }).pipe(
+ *   Layer.provide([
+ *     RedisTokenStore.layer({
+ *       url: "redis://127.0.0.1:6379",
+ *       encryptionKey: Redacted.make("at least 32 random bytes, e.g. openssl rand -base64 32")
+ *     }),
+ *     FetchHttpClient.layer
+ *   ])
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -123,7 +204,20 @@ export const layer = (options: Options): Layer.Layer<TokenStore.Factory> =>
 /**
  * {@link layer} from `Config`: `AUTH_PIPELINE_REDIS_URL`, `AUTH_PIPELINE_REDIS_KEY_PREFIX`
  * (optional) and `AUTH_PIPELINE_REDIS_ENCRYPTION_KEY` (read as `Redacted`), for every field
- * `options` leaves unset.
+ * `options` leaves unset. Fails with a `ConfigError` when `AUTH_PIPELINE_REDIS_ENCRYPTION_KEY` is not
+ * set and `options.encryptionKey` is not given.
+ *
+ * @example
+ * ```ts
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ * import { ConfigProvider, Layer } from "effect"
+ *
+ * const env = ConfigProvider.fromMap(new Map([
+ *   ["AUTH_PIPELINE_REDIS_URL", "redis://redis.internal:6379"],
+ *   ["AUTH_PIPELINE_REDIS_ENCRYPTION_KEY", "at least 32 random bytes, e.g. openssl rand -base64 32"]
+ * ]))
+ * const live = RedisTokenStore.layerConfig({ unavailable: "fail" }).pipe(Layer.provide(Layer.setConfigProvider(env)))
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -138,7 +232,10 @@ export const layerConfig = (
         keyPrefix: Config.string("AUTH_PIPELINE_REDIS_KEY_PREFIX").pipe(
           Config.withDefault(internal.defaults.keyPrefix)
         ),
-        encryptionKey: Config.redacted("AUTH_PIPELINE_REDIS_ENCRYPTION_KEY")
+        // Read only when no key is given: a key in the options makes the variable unnecessary.
+        encryptionKey: options.encryptionKey === undefined
+          ? Config.redacted("AUTH_PIPELINE_REDIS_ENCRYPTION_KEY")
+          : Config.succeed(options.encryptionKey)
       }),
       (config) => layer({ ...config, ...options, encryptionKey: options.encryptionKey ?? config.encryptionKey })
     )

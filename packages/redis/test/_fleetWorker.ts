@@ -25,6 +25,8 @@ export interface WorkerConfig {
   readonly leaseTtlMillis?: number
   readonly fetchDeadlineMillis?: number
   readonly maxRetries?: number
+  /** `false`: each worker keeps its own token (an in-memory cache), for comparison. Default `true`. */
+  readonly shared?: boolean
   readonly bufferMillis?: number
   readonly maxJitterMillis?: number
 }
@@ -61,7 +63,10 @@ const program = Effect.gen(function*() {
       buffer: config.bufferMillis ?? 60_000,
       maxJitter: config.maxJitterMillis ?? 10_000
     }
-  }).pipe(Effect.provideService(TokenStore.Factory, factory), Scope.extend(scope))
+  }).pipe(
+    config.shared === false ? (effect) => effect : Effect.provideService(TokenStore.Factory, factory),
+    Scope.extend(scope)
+  )
   const provider = ProviderAuth.fromCache(cache, http, { baseUrl: config.apiUrl })
 
   const api = Effect.gen(function*() {
@@ -100,7 +105,7 @@ const program = Effect.gen(function*() {
           return { statuses }
         }
         case "stats": {
-          const refused = yield* Metric.value(Metric.tagged(RedisMetrics.refusedPublishes, "cache", "fleet"))
+          const refused = yield* Metric.value(Metric.tagged(RedisMetrics.refusedPublishes, "provider", "fleet"))
           return { refused: refused.count }
         }
         case "exit": {

@@ -3,7 +3,7 @@
  * emulator of its sandbox, with the provider's real token lifetime and refresh buffer.
  */
 import { AutopayAuth } from "@auth-pipeline/autopay"
-import type { ProviderAuth } from "@auth-pipeline/core"
+import { type ProviderAuth, TokenStore } from "@auth-pipeline/core"
 import { CryptofuseAuth } from "@auth-pipeline/cryptofuse"
 import { PayseraAuth } from "@auth-pipeline/paysera"
 import { Autopay, Cryptofuse, type Emulator, Paysera } from "@auth-pipeline/sandbox"
@@ -16,7 +16,10 @@ export interface SimulatedProvider {
   /** A fresh emulator (rate limits off: the simulator measures tokens, not API quotas). */
   readonly emulator: Effect.Effect<Emulator.Emulator>
   /** The provider's pipeline, built from its own package with its defaults. */
-  readonly build: (http: HttpClient.HttpClient) => Effect.Effect<ProviderAuth.ProviderAuth, unknown, Scope.Scope>
+  readonly build: (
+    http: HttpClient.HttpClient,
+    store?: TokenStore.Factory["Type"]
+  ) => Effect.Effect<ProviderAuth.ProviderAuth, unknown, Scope.Scope>
   /** The protected API path, relative to the provider's API base URL. */
   readonly resourcePath: string
   readonly tokenPath: string
@@ -29,8 +32,12 @@ const clientSecret = Redacted.make("sandbox-secret")
 
 const build =
   <I, E>(tag: Context.Tag<I, ProviderAuth.ProviderAuth>, layer: Layer.Layer<I, E, HttpClient.HttpClient>) =>
-  (http: HttpClient.HttpClient) =>
-    Layer.build(layer.pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, http)))).pipe(
+  (http: HttpClient.HttpClient, store?: TokenStore.Factory["Type"]) =>
+    Layer.build(layer.pipe(
+      Layer.provide(Layer.succeed(HttpClient.HttpClient, http)),
+      // A replica of a fleet sharing its token (see SharedStore.ts); without it each has its own cache.
+      Layer.provide(store === undefined ? Layer.empty : Layer.succeed(TokenStore.Factory, store))
+    )).pipe(
       Effect.map((context) => Context.get(context, tag))
     )
 

@@ -38,9 +38,18 @@ export const render = (report: Report): string => {
   const gaps = report.tokenRequestTimes.slice(1).map((t, i) => t - report.tokenRequestTimes[i]!)
   const typicalGap = gaps.length === 0 ? undefined : [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!
   const lines = [
-    `${s.provider}: ${hours} h simulated at ${s.rps} requests/s under TestClock in ${
+    `${s.provider}: ${hours} h simulated at ${s.rps} requests/s on a simulated clock in ${
       (report.wallMillis / 1000).toFixed(2)
     } s of wall time`,
+    ...(s.replicas > 1
+      ? [
+        `fleet: ${s.replicas} replicas, ${
+          s.sharedStore
+            ? "one token shared through a store (the @auth-pipeline/redis protocol, simulated)"
+            : "each with its own token cache (no shared store)"
+        }`
+      ]
+      : []),
     faults.length > 0 ? `faults: ${faults.join("; ")}` : `faults: none`,
     `requests:          ${n(report.requests)} (${n(report.succeeded)} succeeded, ${n(report.failed)} failed${
       report.failed > 0

@@ -13,6 +13,10 @@ export interface Scenario {
   readonly rps: number
   /** Revoke every token at the provider every so often (the next request meets a 401). */
   readonly revokeEvery?: Duration.Duration | undefined
+  /** Replicas of the service (requests go round-robin). Default 1. */
+  readonly replicas: number
+  /** Whether the replicas share their token (the `@auth-pipeline/redis` protocol, simulated). */
+  readonly sharedStore: boolean
   /** Token endpoint answers 503 for `duration` from `start`. */
   readonly outage?: { readonly start: Duration.Duration; readonly duration: Duration.Duration } | undefined
 }
@@ -40,8 +44,11 @@ export const parseDuration = (text: string): Either.Either<Duration.Duration, st
 
 export const usage = `usage: npm run simulate -- [--provider paysera|cryptofuse|autopay] [--hours H] [--rps N]
                          [--revoke-every DURATION] [--token-endpoint-outage DURATION[@START]]
+                         [--replicas N [--shared-store]]
        npm run simulate -- --help   (or -h: this text)
-  defaults: --provider paysera --hours 24 --rps 5, no faults
+  defaults: --provider paysera --hours 24 --rps 5, one replica, no faults
+  --replicas N: N processes of the service, the requests spread over them (--rps is the total);
+  each has its own token cache, or with --shared-store they share one token (@auth-pipeline/redis)
   durations: 30s, 10m, 2h, 1d; the outage starts at START (default 50m) of simulated time`
 
 /** Whether the command line asks for the usage (`--help` or `-h` anywhere). */
@@ -50,8 +57,13 @@ export const wantsHelp = (argv: ReadonlyArray<string>): boolean => argv.includes
 /** Parses command-line arguments; defaults: paysera, 24 hours, 5 requests a second. */
 export const parse = (argv: ReadonlyArray<string>): Either.Either<Scenario, string> => {
   const args = new Map<string, string>()
+  let sharedStore = false
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i]!
+    if (key === "--shared-store") {
+      sharedStore = true
+      continue
+    }
     if (!key.startsWith("--")) return Either.left(`unexpected argument "${key}"\n${usage}`)
     const value = argv[i + 1]
     if (value === undefined || value.startsWith("--")) return Either.left(`${key} needs a value\n${usage}`)
@@ -59,7 +71,7 @@ export const parse = (argv: ReadonlyArray<string>): Either.Either<Scenario, stri
     i++
   }
   for (const key of args.keys()) {
-    if (!["provider", "hours", "rps", "revoke-every", "token-endpoint-outage"].includes(key)) {
+    if (!["provider", "hours", "rps", "revoke-every", "token-endpoint-outage", "replicas"].includes(key)) {
       return Either.left(`unknown option --${key}\n${usage}`)
     }
   }
@@ -71,6 +83,10 @@ export const parse = (argv: ReadonlyArray<string>): Either.Either<Scenario, stri
   const rps = Number(args.get("rps") ?? "5")
   if (!(hours > 0 && hours <= 24 * 31)) return Either.left(`--hours must be > 0 and at most 744`)
   if (!(rps > 0 && rps <= 1000)) return Either.left(`--rps must be > 0 and at most 1000`)
+  const replicas = Number(args.get("replicas") ?? "1")
+  if (!(Number.isInteger(replicas) && replicas >= 1 && replicas <= 64)) {
+    return Either.left(`--replicas must be a whole number from 1 to 64`)
+  }
   let revokeEvery: Duration.Duration | undefined
   const revoke = args.get("revoke-every")
   if (revoke !== undefined) {
@@ -89,5 +105,5 @@ export const parse = (argv: ReadonlyArray<string>): Either.Either<Scenario, stri
     if (Either.isLeft(s)) return Either.left(s.left)
     outage = { start: s.right, duration: d.right }
   }
-  return Either.right({ provider, duration: Duration.hours(hours), rps, revokeEvery, outage })
+  return Either.right({ provider, duration: Duration.hours(hours), rps, revokeEvery, outage, replicas, sharedStore })
 }

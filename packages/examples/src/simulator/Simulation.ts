@@ -1,5 +1,5 @@
 /**
- * Runs a provider pipeline against its in-memory emulator under `TestClock` for a simulated
+ * Runs a provider pipeline against its in-memory emulator on a simulated clock (`SimClock`) for a simulated
  * period and reports what the pipeline did.
  *
  * Every request reads the token through the provider's cache at its own simulated time. A request
@@ -8,7 +8,7 @@
  * timer (a background refresh or a retry) or the token's expiry being due. Between such moments the
  * pipeline's answer is provably the same (the API accepted that token, nothing was revoked, it has
  * not expired), so those requests are served by the cache alone and counted. This is what lets
- * 24 simulated hours at 5 requests a second run in about a second: `TestClock` only moves at those
+ * 24 simulated hours at 5 requests a second run in about a second: the clock only moves at those
  * moments.
  */
 import { Metrics } from "@auth-pipeline/core"
@@ -16,7 +16,6 @@ import { Fault, InMemory } from "@auth-pipeline/sandbox"
 import { HttpClient } from "@effect/platform"
 import {
   Cause,
-  Chunk,
   Clock,
   Duration,
   Effect,
@@ -27,11 +26,12 @@ import {
   Metric,
   Option,
   Redacted,
-  TestClock,
   TestContext
 } from "effect"
 import { providers } from "./Providers.js"
 import type { Scenario } from "./Scenario.js"
+import * as SharedStore from "./SharedStore.js"
+import * as SimClock from "./SimClock.js"
 
 export interface Report {
   readonly scenario: Scenario
@@ -63,21 +63,30 @@ interface Event {
 const counter = (metric: typeof Metrics.cacheHits, cache: string) =>
   Effect.map(Metric.value(Metric.tagged(metric, Metrics.providerTag, cache)), (s) => s.count)
 
-/** Runs the scenario; the simulation has its own TestClock, whatever the caller's clock is. */
-export const run = (scenario: Scenario): Effect.Effect<Report> =>
-  Effect.gen(function*() {
+/** Runs the scenario; the simulation has its own clock, whatever the caller's clock is. */
+export const run = (scenario: Scenario): Effect.Effect<Report> => {
+  const sim = SimClock.make()
+  return Effect.gen(function*() {
     const wallStart = performance.now()
     const provider = providers[scenario.provider]
     const emulator = yield* provider.emulator
     const tokenRequestTimes: Array<number> = []
-    const http = HttpClient.tapRequest(InMemory.make([emulator]), (request) =>
-      new URL(request.url).pathname === provider.tokenPath
-        ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.sync(() => tokenRequestTimes.push(now)))
-        : Effect.void)
-    const auth = yield* Effect.orDie(provider.build(http))
-    const hitsBefore = yield* counter(Metrics.cacheHits, auth.name)
-    const retriesBefore = yield* counter(Metrics.unauthorizedRetries, auth.name)
+    const http = HttpClient.tapRequest(
+      InMemory.make([emulator]),
+      (request) =>
+        new URL(request.url).pathname === provider.tokenPath
+          ? Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => tokenRequestTimes.push(now)))
+          : Effect.void
+    )
+    // The replicas of the service: each its own cache, or one token shared through the store.
+    const shared = scenario.sharedStore ? SharedStore.make() : undefined
+    const auths = yield* Effect.forEach(
+      Array.from({ length: scenario.replicas }),
+      () => Effect.orDie(provider.build(http, shared))
+    )
+    const name = auths[0]!.name
+    const hitsBefore = yield* counter(Metrics.cacheHits, name)
+    const retriesBefore = yield* counter(Metrics.unauthorizedRetries, name)
 
     const period = Duration.toMillis(scenario.duration)
     const total = Math.floor((period / 1000) * scenario.rps)
@@ -97,30 +106,29 @@ export const run = (scenario: Scenario): Effect.Effect<Report> =>
         { at: start + Duration.toMillis(scenario.outage.duration), name: "outage end", run: emulator.clearFaults }
       )
     }
-    events.sort((a, b) =>
-      a.at - b.at
-    )
+    events.sort((a, b) => a.at - b.at)
 
     let succeeded = 0
     let failed = 0
     let pipelineRequests = 0
     let longestWait = 0
     const failuresByError: Record<string, number> = {}
-    /** The token value the API last accepted with nothing changed since. */
-    let validated: string | undefined
-    /** Until when the cache's answer cannot change without TestClock moving. */
+    /** Per replica: the token value the API last accepted with nothing changed since. */
+    const validated: Array<string | undefined> = auths.map(() => undefined)
+    /** Until when the cache's answer cannot change without the clock moving. */
     let horizon = -1
     const inFlight = new Set<Fiber.RuntimeFiber<void>>()
 
-    const request = (sentAt: number) =>
+    const request = (sentAt: number, replica: number) =>
       Effect.gen(function*() {
+        const auth = auths[replica]!
         const exit = yield* Effect.exit(Effect.flatMap(auth.client.get(provider.resourcePath), (r) => r.arrayBuffer))
         const now = yield* Clock.currentTimeMillis
         longestWait = Math.max(longestWait, now - sentAt)
         if (Exit.isSuccess(exit)) {
           succeeded++
           const current = yield* Effect.orDie(auth.cache.current)
-          validated = Option.getOrUndefined(Option.map(current, (t) => Redacted.value(t.value)))
+          validated[replica] = Option.getOrUndefined(Option.map(current, (t) => Redacted.value(t.value)))
         } else {
           failed++
           const tag = Option.match(Cause.failureOption(exit.cause), {
@@ -131,67 +139,74 @@ export const run = (scenario: Scenario): Effect.Effect<Report> =>
         }
       })
 
-    /** Recomputes the horizon after TestClock moved or something ran. */
+    /** Recomputes the horizon after the clock moved or something ran. */
     const recompute = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const nextSleep = Chunk.reduce(
-        yield* TestClock.sleeps(),
-        Infinity,
-        (min, t) => (t > now ? Math.min(min, t) : min)
-      )
-      const current = yield* Effect.orDie(auth.cache.current)
-      const expiry = Option.match(Option.flatMap(current, (t) => t.expiresAt), { onNone: () => -1, onSome: (t) => t })
+      const nextSleep = sim.sleeps().reduce((min, t) => (t > now ? Math.min(min, t) : min), Infinity)
+      let expiry = Infinity
+      for (const auth of auths) {
+        const current = yield* Effect.orDie(auth.cache.current)
+        expiry = Math.min(
+          expiry,
+          Option.match(Option.flatMap(current, (t) => t.expiresAt), { onNone: () => -1, onSome: (t) => t })
+        )
+      }
       // Requests still in flight wait on simulated time (a retry's sleep), which is in `nextSleep`.
       horizon = Math.min(nextSleep, expiry)
     })
 
     /**
-     * Runs a forked request until it is done or waits on simulated time. `TestClock.adjust(0)`
-     * lets every fiber run until it is suspended, but a fiber awaiting the in-memory transport's
-     * promises is suspended too, and those settle in real time: under load that takes a few turns.
+     * Runs a forked request until it is done or waits on simulated time: turns of the event loop
+     * let it run (and the in-memory transport's promises settle); a request that made no progress
+     * for a few turns while a simulated timer is pending (it waits on a fetch that sleeps before
+     * its next retry) is left to the next move of the clock.
      */
     const settle = (fiber: Fiber.RuntimeFiber<void>) =>
       Effect.gen(function*() {
-        const sleepsBefore = Chunk.size(yield* TestClock.sleeps())
+        const sleepsBefore = sim.sleeps().length
+        let stalled = 0
         for (let turn = 0; turn < 200; turn++) {
-          yield* TestClock.adjust(0)
+          yield* sim.turns(1)
           if (Option.isSome(yield* Fiber.poll(fiber))) return
-          if (Chunk.size(yield* TestClock.sleeps()) > sleepsBefore) return
+          const sleeps = sim.sleeps()
+          if (sleeps.length > sleepsBefore) return
+          if (sleeps.some((t) => t > sim.now()) && ++stalled >= 3) return
         }
       })
 
     let nextEvent = 0
     for (let j = 0; j < total; j++) {
       const t = j * interval
+      const replica = j % auths.length
       let changed = false
       while (nextEvent < events.length && events[nextEvent]!.at <= t) {
         const event = events[nextEvent++]!
-        yield* TestClock.setTime(event.at)
+        yield* sim.setTime(event.at)
         yield* event.run
-        validated = undefined
+        validated.fill(undefined)
         changed = true
       }
-      if (!changed && t < horizon && validated !== undefined) {
-        // Fast path: nothing can have changed; the cache answers at the current TestClock time.
-        const token = yield* Effect.orDie(auth.token)
-        if (Redacted.value(token.value) === validated) {
+      if (!changed && t < horizon && validated[replica] !== undefined) {
+        // Fast path: nothing can have changed; the cache answers at the current simulated time.
+        const token = yield* Effect.orDie(auths[replica]!.token)
+        if (Redacted.value(token.value) === validated[replica]) {
           succeeded++
           continue
         }
       }
-      // Pipeline path: move TestClock to the request's time and send it through everything.
-      yield* TestClock.setTime(t)
+      // Pipeline path: move the clock to the request's time and send it through everything.
+      yield* sim.setTime(t)
       pipelineRequests++
-      const fiber = yield* Effect.fork(request(t))
+      const fiber = yield* Effect.fork(request(t, replica))
       inFlight.add(fiber)
       yield* settle(fiber)
       for (const f of inFlight) if (Option.isSome(yield* Fiber.poll(f))) inFlight.delete(f)
       yield* recompute
     }
     // Let requests still waiting (on retries) finish.
-    yield* TestClock.setTime(period)
+    yield* sim.setTime(period)
     while (inFlight.size > 0) {
-      yield* TestClock.adjust("1 minute")
+      yield* sim.adjust("1 minute")
       for (const f of inFlight) if (Option.isSome(yield* Fiber.poll(f))) inFlight.delete(f)
     }
 
@@ -205,15 +220,18 @@ export const run = (scenario: Scenario): Effect.Effect<Report> =>
       tokenRequests: (yield* emulator.counters).tokenRequests,
       tokenRequestTimes,
       onePerLifetime: Math.ceil(period / (provider.lifetime * 1000)),
-      cacheHits: (yield* counter(Metrics.cacheHits, auth.name)) - hitsBefore,
-      unauthorizedRetries: (yield* counter(Metrics.unauthorizedRetries, auth.name)) - retriesBefore,
+      cacheHits: (yield* counter(Metrics.cacheHits, name)) - hitsBefore,
+      unauthorizedRetries: (yield* counter(Metrics.unauthorizedRetries, name)) - retriesBefore,
       longestWait: Duration.millis(longestWait),
       lifetime: Duration.seconds(provider.lifetime),
       wallMillis: performance.now() - wallStart
     } satisfies Report
   }).pipe(
     Effect.scoped,
+    // The simulation's own clock (the rest of TestContext: a seeded Random, so runs repeat).
+    Effect.withClock(sim.clock),
     Effect.provide(TestContext.TestContext),
     // The simulated application's warnings (failed background refreshes) would drown the report.
     Logger.withMinimumLogLevel(LogLevel.None)
   )
+}

@@ -153,14 +153,17 @@ export const makeFactory = (
         const keys = [`${base}:record`, `${base}:lease`, `${base}:backoff`, `${base}:budget`]
         const channel = `${base}:events`
         const mirror = yield* Ref.make<Mirror>({ token: Option.none(), version: Option.none() })
+        /** The mirror's token alone: the hot path reads it exactly as the in-memory store reads its Ref. */
+        const current = yield* Ref.make(Option.none<AccessToken>())
         /** The lease this process holds, with the version it expects the record at. */
         const lead = yield* Ref.make(Option.none<{ readonly owner: string; readonly version: string }>())
         /** Completed (and replaced) on every notification: wakes the processes waiting for a token. */
         const wake = yield* Ref.make(yield* Deferred.make<void>())
         /** `local-capped`: the end of the lifetime of the last token fetched while Redis was down. */
         const cappedUntil = yield* Ref.make(0)
-        const leases = (role: string) => Metric.tagged(Metric.tagged(RedisMetrics.leases, "cache", name), "role", role)
-        const versionGauge = Metric.tagged(RedisMetrics.recordVersion, "cache", name)
+        const leases = (role: string) =>
+          Metric.tagged(Metric.tagged(RedisMetrics.leases, "provider", name), "role", role)
+        const versionGauge = Metric.tagged(RedisMetrics.recordVersion, "provider", name)
 
         const storeError = (operation: TokenStore.TokenStoreError["operation"], detail: string) =>
           new TokenStore.TokenStoreError({ operation, detail: `Redis (${name}): ${detail}` })
@@ -193,7 +196,7 @@ export const makeFactory = (
 
         const setMirror = (next: Mirror) =>
           Effect.zipRight(
-            Ref.set(mirror, next),
+            Effect.zipRight(Ref.set(mirror, next), Ref.set(current, next.token)),
             Option.match(next.version, {
               onNone: () => Effect.void,
               onSome: (v) => Metric.set(versionGauge, Number(v))
@@ -239,6 +242,8 @@ export const makeFactory = (
             ])
             if (written[0] === "ok") {
               yield* setMirror({ token: current.token, version: Option.some(String(written[1])) })
+            } else {
+              yield* adoptRecord(String(written[1]), written[2])
             }
           }
         }).pipe(Effect.catchAll(() => Effect.void))
@@ -275,14 +280,22 @@ export const makeFactory = (
         )
         yield* subscribe
         yield* Effect.addFinalizer(() => Effect.promise(() => unsubscribe?.() ?? Promise.resolve()))
-        connection.onReady(() => {
+        const offReady = connection.onReady(() => {
           runFork(Effect.gen(function*() {
             if (unsubscribe === undefined) yield* subscribe
             yield* resync
             yield* signal
           }))
         })
-        recovered.push(() => Effect.zipRight(resync, signal))
+        const onRecovery = () => Effect.zipRight(resync, signal)
+        recovered.push(onRecovery)
+        yield* Effect.addFinalizer(() =>
+          Effect.sync(() => {
+            offReady()
+            const i = recovered.indexOf(onRecovery)
+            if (i >= 0) recovered.splice(i, 1)
+          })
+        )
         yield* resync
 
         /** The token fetched while Redis cannot be reached, by the configured policy. */
@@ -363,13 +376,16 @@ export const makeFactory = (
                 const token = yield* Effect.either(openToken(data))
                 if (Either.isRight(token) && Option.isSome(token.right)) {
                   yield* setMirror({ token: token.right, version: Option.some(v) })
-                  return token.right.value
+                  const fetched = token.right.value
+                  // The same token under another version (re-seeded after a restart) is not a new one.
+                  if (Option.exists(coordination.current, (c) => AccessTokenModule.sameValue(c, fetched))) continue
+                  return fetched
                 }
                 // A record this process cannot open: take it as the one to replace.
                 yield* Effect.logWarning(
                   `Redis record of ${name} replaced: ${Either.isLeft(token) ? token.left : "empty"}`
                 )
-                yield* Ref.set(mirror, { token: held.token, version: Option.some(v) })
+                yield* setMirror({ token: held.token, version: Option.some(v) })
                 continue
               }
               if (kind === "lead") {
@@ -405,8 +421,8 @@ export const makeFactory = (
               yield* Effect.raceFirst(Deferred.await(waiter), Effect.sleep(Duration.millis(poll)))
             }
           }).pipe(
-            Effect.withSpan("auth-pipeline.redis.coordinate", {
-              attributes: { "auth_pipeline.cache": name, "auth_pipeline.trigger": coordination.trigger }
+            Effect.withSpan("auth_pipeline.redis.coordinate", {
+              attributes: { "auth_pipeline.provider": name, "auth_pipeline.trigger": coordination.trigger }
             })
           )
 
@@ -472,7 +488,7 @@ export const makeFactory = (
               return token
             }
             // Lost the lease (paused past it) or overtaken by a write: the newer record stays.
-            yield* Metric.increment(Metric.tagged(RedisMetrics.refusedPublishes, "cache", name))
+            yield* Metric.increment(Metric.tagged(RedisMetrics.refusedPublishes, "provider", name))
             yield* Effect.logWarning(
               `Redis refused ${name}'s token (${
                 outcome === "lost" ? "lease lost" : "record changed"
@@ -488,8 +504,12 @@ export const makeFactory = (
             yield* setMirror({ token: Option.some(token), version: Option.some(String(v)) })
             return token
           }).pipe(
+            // Interrupted (the caller's deadline, the scope closing): release the lease, no hold-off.
             Effect.onInterrupt(() =>
-              evalScript("fail", Scripts.fail, keys, [owner, "0", "0", "0", channel]).pipe(Effect.ignore)
+              Effect.zipRight(
+                Ref.set(lead, Option.none()),
+                evalScript("fail", Scripts.fail, keys, [owner, "0", "0", "0", channel]).pipe(Effect.ignore)
+              )
             )
           )
 
@@ -561,7 +581,7 @@ export const makeFactory = (
           })
 
         const store: TokenStore.TokenStore = {
-          get: Effect.map(Ref.get(mirror), (m) => m.token),
+          get: Ref.get(current),
           set: (token) =>
             Effect.gen(function*() {
               const reply = yield* Effect.either(writeRecord("set", "*", token))

@@ -321,12 +321,17 @@ export interface ClearOptions extends Omit<InspectOptions, "encryptionKey"> {
  * @category inspection
  */
 export interface TokenSummary {
+  /** The token type, e.g. `Bearer`. */
   readonly tokenType: string
+  /** The granted scopes. */
   readonly scopes: ReadonlyArray<string>
+  /** When it was issued (epoch ms). */
   readonly issuedAt: number
   /** `null`: the token did not say when it expires. */
   readonly expiresAt: number | null
+  /** Whether a refresh token is stored with it (never its value). */
   readonly refreshToken: boolean
+  /** Whether an ID token is stored with it (never its value). */
   readonly idToken: boolean
 }
 
@@ -359,15 +364,23 @@ export interface TokenSummary {
  * @category inspection
  */
 export interface CredentialRecord {
+  /** The credential's hash, between the braces of its keys (not secret). */
   readonly hash: string
   /** `null`: no record (only a lease, hold-off or budget key). */
   readonly version: number | null
+  /** Until when (Redis time, epoch ms) replicas serve the record's token; `null`: no record. */
   readonly freshUntil: number | null
+  /** Consecutive failed fetches recorded. */
   readonly failures: number
+  /** Whether a replica holds the lease, and its remaining TTL in ms (never the owner). */
   readonly lease: { readonly held: boolean; readonly remainingMillis: number | null }
+  /** The fleet's remaining hold-off after a failure, in ms; `null`: none. */
   readonly backoffMillis: number | null
+  /** Token issues counted in the budget window (0 without a budget). */
   readonly budgetCount: number
+  /** What the sealed data is: no token, sealed (no key given), opened, or not opening with the key. */
   readonly data: "none" | "sealed" | "opened" | "unopenable"
+  /** The token's summary when `data` is `opened`, else `null`. */
   readonly token: TokenSummary | null
 }
 
@@ -386,8 +399,11 @@ export interface CredentialRecord {
  * @category inspection
  */
 export interface Inspection {
+  /** The key prefix inspected. */
   readonly keyPrefix: string
+  /** Redis's clock when it was read (epoch ms). */
   readonly now: number
+  /** Every credential found, sorted by hash. */
   readonly records: ReadonlyArray<CredentialRecord>
 }
 
@@ -405,7 +421,9 @@ export interface Inspection {
  * @category inspection
  */
 export interface ClearResult {
+  /** The credentials that had keys deleted. */
   readonly hashes: ReadonlyArray<string>
+  /** How many keys were deleted. */
   readonly deletedKeys: number
 }
 

@@ -108,15 +108,17 @@ describe("auth-pipeline login / whoami / store / logout against the sandbox's Op
     expect(inspect.stdout).toMatch(/^token +none$/m)
   })
 
-  it("store clear forgets a session; a Redis store is refused as usage until it exists", async () => {
+  it("store clear forgets a session; a login's commands refuse a Redis store as usage", async () => {
     const { result } = await login()
     expect(result.code, result.stderr).toBe(0)
     const clear = await run(["store", "clear", "--store", storeFile], env)
     expect(clear.code).toBe(0)
     expect((await run(["whoami", "--store", storeFile], env)).code).toBe(5)
-    const redis = await run(["store", "inspect", "--store", "redis://127.0.0.1:6379"], env)
+    const redis = await run(["whoami", "--store", "redis://127.0.0.1:6379"], env)
     expect(redis.code).toBe(2)
-    expect(redis.stderr.trim()).toBe("error: --store: the Redis token store is not available in this version")
+    expect(redis.stderr.trim()).toBe(
+      "error: --store: a login keeps its session in a file; a redis:// store is for `store inspect|clear`"
+    )
   })
 
   it("a login nobody completes exits 6 after --timeout; Ctrl-C while waiting exits 130", async () => {

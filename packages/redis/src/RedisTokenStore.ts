@@ -35,11 +35,13 @@
 import * as TokenStore from "@auth-pipeline/core/TokenStore"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
+import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as inspectInternal from "./internal/inspect.js"
 import * as internal from "./internal/store.js"
 import type { RedisConnection } from "./RedisConnection.js"
 
@@ -240,3 +242,258 @@ export const layerConfig = (
       (config) => layer({ ...config, ...options, encryptionKey: options.encryptionKey ?? config.encryptionKey })
     )
   )
+
+/**
+ * Options of {@link inspect}: where Redis is (`url`, or a `connection` of your own, which stays
+ * yours to close), the key prefix the stores use, and optionally their encryption key, with which
+ * the inspection also opens each record to tell what token it holds (never its value).
+ *
+ * @example
+ * ```ts
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ * import { Redacted } from "effect"
+ *
+ * const options: RedisTokenStore.InspectOptions = {
+ *   url: "redis://127.0.0.1:6379",
+ *   keyPrefix: "payments:",
+ *   encryptionKey: Redacted.make("at least 32 random bytes, e.g. openssl rand -base64 32")
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export interface InspectOptions {
+  /** `redis://host:port` (or `rediss://`). Default `redis://127.0.0.1:6379`. */
+  readonly url?: string | undefined
+  /** A connection of your own instead of `url` (not closed by the inspection). */
+  readonly connection?: RedisConnection | undefined
+  /** The prefix of the stores' keys. Default `"auth-pipeline:"`. */
+  readonly keyPrefix?: string | undefined
+  /** The stores' encryption key: with it each record is opened and summarized. */
+  readonly encryptionKey?: Redacted.Redacted<string> | undefined
+  /** How long one Redis command may take. Default 500 ms. */
+  readonly commandTimeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * Options of {@link clear}: those of {@link inspect} without the encryption key, and the `hash` of
+ * the one credential to clear (as {@link inspect} lists it); without it every credential under
+ * the prefix is cleared.
+ *
+ * @example
+ * ```ts
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ *
+ * const one: RedisTokenStore.ClearOptions = {
+ *   url: "redis://127.0.0.1:6379",
+ *   hash: "3f1c0d6e9a8b7c6d5e4f3a2b1c0d9e8f"
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export interface ClearOptions extends Omit<InspectOptions, "encryptionKey"> {
+  /** The credential to clear; every credential under the prefix when absent. */
+  readonly hash?: string | undefined
+}
+
+/**
+ * What an opened record holds, without any token value: type, scopes, issue and expiry times
+ * (epoch milliseconds), whether a refresh token and an ID token are there.
+ *
+ * @example
+ * ```ts
+ * import type { RedisTokenStore } from "@auth-pipeline/redis"
+ *
+ * const summary: RedisTokenStore.TokenSummary = {
+ *   tokenType: "Bearer",
+ *   scopes: ["payments"],
+ *   issuedAt: 1_700_000_000_000,
+ *   expiresAt: 1_700_003_600_000,
+ *   refreshToken: false,
+ *   idToken: false
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export interface TokenSummary {
+  /** The token type, e.g. `Bearer`. */
+  readonly tokenType: string
+  /** The granted scopes. */
+  readonly scopes: ReadonlyArray<string>
+  /** When it was issued (epoch ms). */
+  readonly issuedAt: number
+  /** `null`: the token did not say when it expires. */
+  readonly expiresAt: number | null
+  /** Whether a refresh token is stored with it (never its value). */
+  readonly refreshToken: boolean
+  /** Whether an ID token is stored with it (never its value). */
+  readonly idToken: boolean
+}
+
+/**
+ * One credential's keys as {@link inspect} finds them: its hash (the non-secret name of the
+ * credential in its keys), the record's version, until when (Redis time, epoch ms) its token is
+ * served, consecutive failures, whether a lease is held and for how much longer (never its owner),
+ * the fleet's remaining hold-off, the issues counted in the budget window, and what the sealed
+ * data is: `none` (no token), `sealed` (no key given), `opened` (then `token` summarizes it) or
+ * `unopenable` (another key, or altered).
+ *
+ * @example
+ * ```ts
+ * import type { RedisTokenStore } from "@auth-pipeline/redis"
+ *
+ * const record: RedisTokenStore.CredentialRecord = {
+ *   hash: "3f1c0d6e9a8b7c6d5e4f3a2b1c0d9e8f",
+ *   version: 1_700_000_000_000,
+ *   freshUntil: 1_700_003_300_000,
+ *   failures: 0,
+ *   lease: { held: false, remainingMillis: null },
+ *   backoffMillis: null,
+ *   budgetCount: 1,
+ *   data: "sealed",
+ *   token: null
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export interface CredentialRecord {
+  /** The credential's hash, between the braces of its keys (not secret). */
+  readonly hash: string
+  /** `null`: no record (only a lease, hold-off or budget key). */
+  readonly version: number | null
+  /** Until when (Redis time, epoch ms) replicas serve the record's token; `null`: no record. */
+  readonly freshUntil: number | null
+  /** Consecutive failed fetches recorded. */
+  readonly failures: number
+  /** Whether a replica holds the lease, and its remaining TTL in ms (never the owner). */
+  readonly lease: { readonly held: boolean; readonly remainingMillis: number | null }
+  /** The fleet's remaining hold-off after a failure, in ms; `null`: none. */
+  readonly backoffMillis: number | null
+  /** Token issues counted in the budget window (0 without a budget). */
+  readonly budgetCount: number
+  /** What the sealed data is: no token, sealed (no key given), opened, or not opening with the key. */
+  readonly data: "none" | "sealed" | "opened" | "unopenable"
+  /** The token's summary when `data` is `opened`, else `null`. */
+  readonly token: TokenSummary | null
+}
+
+/**
+ * The result of {@link inspect}: the prefix, Redis's clock when it was read (epoch ms; compare
+ * `freshUntil` with it) and every credential found under the prefix, sorted by hash.
+ *
+ * @example
+ * ```ts
+ * import type { RedisTokenStore } from "@auth-pipeline/redis"
+ *
+ * const empty: RedisTokenStore.Inspection = { keyPrefix: "auth-pipeline:", now: 1_700_000_000_000, records: [] }
+ * ```
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export interface Inspection {
+  /** The key prefix inspected. */
+  readonly keyPrefix: string
+  /** Redis's clock when it was read (epoch ms). */
+  readonly now: number
+  /** Every credential found, sorted by hash. */
+  readonly records: ReadonlyArray<CredentialRecord>
+}
+
+/**
+ * The result of {@link clear}: the credentials whose keys were deleted, and how many keys.
+ *
+ * @example
+ * ```ts
+ * import type { RedisTokenStore } from "@auth-pipeline/redis"
+ *
+ * const result: RedisTokenStore.ClearResult = { hashes: ["3f1c0d6e9a8b7c6d5e4f3a2b1c0d9e8f"], deletedKeys: 2 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export interface ClearResult {
+  /** The credentials that had keys deleted. */
+  readonly hashes: ReadonlyArray<string>
+  /** How many keys were deleted. */
+  readonly deletedKeys: number
+}
+
+/**
+ * Redis could not be reached or a command failed, in {@link inspect} or {@link clear}. `url` has
+ * no user or password.
+ *
+ * @example
+ * ```ts
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ *
+ * const error = new RedisTokenStore.RedisUnavailable({ url: "redis://127.0.0.1:6379", detail: "connect ECONNREFUSED" })
+ * error.message // "Redis unavailable at redis://127.0.0.1:6379: connect ECONNREFUSED"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RedisUnavailable extends Data.TaggedError("RedisUnavailable")<{
+  readonly url: string
+  readonly detail: string
+}> {
+  /**
+   * One line: where and why.
+   *
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Redis unavailable at ${this.url}: ${this.detail}`
+  }
+}
+
+/**
+ * Lists every credential record under the key prefix (SCAN, then plain reads of each
+ * credential's keys) with what an operator needs to know, and never a token value or a lease
+ * owner. With `encryptionKey` each record is opened to summarize its token. Opens its own
+ * connection to `url` (closed when done) unless given one; fails with {@link RedisUnavailable}.
+ *
+ * @example
+ * ```ts
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ * import { Effect } from "effect"
+ *
+ * // connects when run
+ * const versions = RedisTokenStore.inspect({ url: "redis://127.0.0.1:6379" }).pipe(
+ *   Effect.map((inspection) => inspection.records.map((r) => [r.hash, r.version] as const))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export const inspect = (options: InspectOptions): Effect.Effect<Inspection, RedisUnavailable> =>
+  inspectInternal.inspect(options)
+
+/**
+ * Deletes the keys (record, lease, hold-off, budget) of one credential (`hash`) or of every
+ * credential under the prefix. Replicas running meanwhile keep serving the token they hold and
+ * write a new record with their next token. Fails with {@link RedisUnavailable}.
+ *
+ * @example
+ * ```ts
+ * import { RedisTokenStore } from "@auth-pipeline/redis"
+ *
+ * // connects when run
+ * const clearAll = RedisTokenStore.clear({ url: "redis://127.0.0.1:6379", keyPrefix: "payments:" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export const clear = (options: ClearOptions): Effect.Effect<ClearResult, RedisUnavailable> =>
+  inspectInternal.clear(options)

@@ -70,6 +70,7 @@ export const exitCodeOf = (error: unknown): ExitCode => {
         : exitCodes.providerError
     case "RateLimitedError":
     case "TokenBudgetExceeded":
+    case "RedisUnavailable":
       return exitCodes.unavailable
     case "Unauthorized":
       return exitCodes.credentialsRefused

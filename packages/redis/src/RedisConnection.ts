@@ -213,3 +213,28 @@ export const nodeRedis = (options: NodeRedisOptions): Effect.Effect<RedisConnect
         })
     } satisfies RedisConnection
   })
+
+/**
+ * A Redis URL as it may be shown (in an error, a log line, the CLI's `store inspect`): without
+ * its user and password; an invalid URL is shown as `(an invalid Redis URL)`.
+ *
+ * @example
+ * ```ts
+ * import { RedisConnection } from "@auth-pipeline/redis"
+ *
+ * assert.strictEqual(RedisConnection.displayUrl("redis://app:s3cret@10.0.0.5:6379"), "redis://10.0.0.5:6379")
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const displayUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    parsed.username = ""
+    parsed.password = ""
+    return parsed.toString().replace(/\/$/, "")
+  } catch {
+    return "(an invalid Redis URL)"
+  }
+}

@@ -6,6 +6,7 @@
 import type * as AccessToken from "@auth-pipeline/core/AccessToken"
 import * as FileTokenStore from "@auth-pipeline/core/FileTokenStore"
 import type * as TokenStore from "@auth-pipeline/core/TokenStore"
+import * as RedisConnection from "@auth-pipeline/redis/RedisConnection"
 import * as RedisTokenStore from "@auth-pipeline/redis/RedisTokenStore"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
@@ -122,16 +123,7 @@ const redisOptions = (url: string, keyPrefix: Option.Option<string>) =>
   })
 
 /** The URL without user and password. */
-export const displayUrl = (url: string): string => {
-  try {
-    const parsed = new URL(url)
-    parsed.username = ""
-    parsed.password = ""
-    return parsed.toString().replace(/\/$/, "")
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//")
-  }
-}
+export const displayUrl = RedisConnection.displayUrl
 
 const iso = (at: number | null) => at === null ? null : new Date(at).toISOString()
 

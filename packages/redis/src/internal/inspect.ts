@@ -27,17 +27,7 @@ const decodeToken = Schema.decodeUnknownEither(FileTokenStore.StoredToken)
 
 const parts = ["record", "lease", "backoff", "budget"] as const
 
-/** The URL without its user and password (it may be shown in an error). */
-export const displayUrl = (url: string): string => {
-  try {
-    const parsed = new URL(url)
-    parsed.username = ""
-    parsed.password = ""
-    return parsed.toString().replace(/\/$/, "")
-  } catch {
-    return "(an invalid Redis URL)"
-  }
-}
+export const displayUrl = RedisConnectionModule.displayUrl
 
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
 const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, (c) => `\\${c}`)
